@@ -1,0 +1,66 @@
+"""Writing to the outbox. Call inside the transaction of the change that causes it."""
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from .models import OutboxChannel, OutboxMessage
+
+# Subscribers fan a domain event out to outbox rows (e.g. one per webhook endpoint).
+# Apps register in AppConfig.ready(); each gets (topic, payload, ticket) and writes rows.
+EventSubscriber = Callable[[str, dict[str, Any], Any], None]
+_event_subscribers: list[EventSubscriber] = []
+
+
+def subscribe_to_events(subscriber: EventSubscriber) -> None:
+    if subscriber not in _event_subscribers:
+        _event_subscribers.append(subscriber)
+
+
+def event_publish(topic: str, payload: dict[str, Any], *, ticket=None) -> None:
+    """Announce a domain event (ticket.created, sla.breached, …) to whoever subscribed."""
+    for subscriber in _event_subscribers:
+        subscriber(topic, payload, ticket)
+
+
+def outbox_enqueue(
+    *,
+    channel: str,
+    topic: str,
+    recipient: str,
+    subject: str = "",
+    body: str = "",
+    payload: dict[str, Any] | None = None,
+    ticket=None,
+    dedupe_key: str | None = None,
+    deliver_after: datetime | None = None,
+) -> OutboxMessage | None:
+    """Queue one message; returns None if a message with the same dedupe_key exists."""
+    fields = dict(
+        channel=channel,
+        topic=topic,
+        recipient=recipient,
+        subject=subject[:300],
+        body=body,
+        payload=payload or {},
+        ticket=ticket,
+        dedupe_key=dedupe_key,
+        deliver_after=deliver_after or timezone.now(),
+    )
+    if dedupe_key is None:
+        return OutboxMessage.objects.create(**fields)
+    try:
+        # A savepoint keeps the caller's transaction usable when the key already exists.
+        with transaction.atomic():
+            return OutboxMessage.objects.create(**fields)
+    except IntegrityError:
+        return None
+
+
+def outbox_enqueue_email(*, topic: str, to: str, subject: str, body: str, **kwargs):
+    return outbox_enqueue(
+        channel=OutboxChannel.EMAIL, topic=topic, recipient=to, subject=subject, body=body, **kwargs
+    )

@@ -1,0 +1,69 @@
+"""Staff profiles and teams: who works tickets, and at which level of the career ladder."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class StaffLevel(models.TextChoices):
+    # Career ladder: junior → senior specialist → supervisor → manager [S1 §3.3].
+    JUNIOR = "junior", _("Junior service specialist")
+    SENIOR = "senior", _("Senior service specialist")
+    SUPERVISOR = "supervisor", _("Service supervisor")
+    MANAGER = "manager", _("Service manager")
+
+
+class Role(models.TextChoices):
+    """The permission groups; each is a django.contrib.auth Group of the same name."""
+
+    AGENT = "agent", _("Agent")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    MANAGER = "manager", _("Manager")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+class Team(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    channels = models.JSONField(
+        _("channels"),
+        default=list,
+        blank=True,
+        help_text=_("Channels this team is responsible for (phone, email, …)."),
+    )
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("supervisor"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="supervised_teams",
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("members"), related_name="teams", blank=True
+    )
+
+    class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StaffProfile(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile"
+    )
+    level = models.CharField(
+        _("level"), max_length=20, choices=StaffLevel.choices, default=StaffLevel.JUNIOR
+    )
+    display_name = models.CharField(_("display name"), max_length=100, blank=True)
+    language = models.CharField(_("language"), max_length=10, default="zh-hans")
+
+    class Meta:
+        verbose_name = _("staff profile")
+        verbose_name_plural = _("staff profiles")
+
+    def __str__(self) -> str:
+        return self.display_name or self.user.get_username()

@@ -1,0 +1,456 @@
+"""Tickets, their messages, attachments, categories, intake templates and audit events."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from servicedesk.exceptions import ServiceDeskError
+
+
+class Channel(models.TextChoices):
+    # Every intake channel has a responsible team [S1 §2.1].
+    PHONE = "phone", _("Phone")
+    EMAIL = "email", _("E-mail")
+    WEB = "web", _("Web form")
+    CHAT = "chat", _("Online chat")
+    SOCIAL = "social", _("Social media")
+    QUESTIONNAIRE = "questionnaire", _("Questionnaire")
+    API = "api", _("API integration")
+    # A dedicated complaint hotline and mailbox feed complaints in [S1 §5.3].
+    COMPLAINT_HOTLINE = "complaint_hotline", _("Complaint hotline")
+    COMPLAINT_MAILBOX = "complaint_mailbox", _("Complaint mailbox")
+
+
+class Kind(models.TextChoices):
+    REQUEST = "request", _("Request")
+    COMPLAINT = "complaint", _("Complaint")
+    FEEDBACK = "feedback", _("Feedback / suggestion")
+    INCIDENT = "incident", _("Incident")
+
+
+class Complexity(models.TextChoices):
+    # Simple requests get a plan within 24 h, complex ones within 3–5 business days [S1 §2.2].
+    SIMPLE = "simple", _("Simple")
+    COMPLEX = "complex", _("Complex")
+
+
+class Priority(models.TextChoices):
+    URGENT = "urgent", _("Urgent")
+    HIGH = "high", _("High")
+    NORMAL = "normal", _("Normal")
+    LOW = "low", _("Low")
+
+
+PRIORITY_RANK = {Priority.URGENT: 0, Priority.HIGH: 1, Priority.NORMAL: 2, Priority.LOW: 3}
+
+
+class Status(models.TextChoices):
+    NEW = "new", _("New")
+    OPEN = "open", _("Open")
+    PENDING_CUSTOMER = "pending_customer", _("Pending customer")
+    PENDING_INTERNAL = "pending_internal", _("Pending internal")
+    RESOLVED = "resolved", _("Resolved")
+    CLOSED = "closed", _("Closed")
+
+
+# The one table of allowed status moves; everything else is refused.
+# Resolved → open is the reopen; closed is final (a new problem is a new ticket).
+STATUS_TRANSITIONS: dict[str, frozenset[str]] = {
+    Status.NEW: frozenset(
+        {Status.OPEN, Status.PENDING_CUSTOMER, Status.PENDING_INTERNAL, Status.RESOLVED}
+    ),
+    Status.OPEN: frozenset({Status.PENDING_CUSTOMER, Status.PENDING_INTERNAL, Status.RESOLVED}),
+    Status.PENDING_CUSTOMER: frozenset({Status.OPEN, Status.PENDING_INTERNAL, Status.RESOLVED}),
+    Status.PENDING_INTERNAL: frozenset({Status.OPEN, Status.PENDING_CUSTOMER, Status.RESOLVED}),
+    Status.RESOLVED: frozenset({Status.OPEN, Status.CLOSED}),
+    Status.CLOSED: frozenset(),
+}
+OPEN_STATUSES = frozenset(
+    {Status.NEW, Status.OPEN, Status.PENDING_CUSTOMER, Status.PENDING_INTERNAL}
+)
+
+
+def is_status_move_allowed(before: str, after: str) -> bool:
+    return after in STATUS_TRANSITIONS.get(before, frozenset())
+
+
+class Category(models.Model):
+    """A node of the category tree, edited by administrators."""
+
+    name = models.CharField(_("name"), max_length=100)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["parent_id", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="category_unique_in_parent"),
+            models.UniqueConstraint(
+                fields=["name"], condition=Q(parent=None), name="category_unique_root_name"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.path
+
+    @property
+    def path(self) -> str:
+        names, node, seen = [], self, set()
+        while node is not None and node.pk not in seen:
+            seen.add(node.pk)
+            names.append(node.name)
+            node = node.parent
+        return " / ".join(reversed(names))
+
+
+class TemplateField(models.TextChoices):
+    """Ticket fields an intake template may require."""
+
+    DESCRIPTION = "description", _("Description")
+    CUSTOMER = "customer", _("Customer")
+    CATEGORY = "category", _("Category")
+    PRODUCT = "product", _("Product or service")
+    ORDER_NUMBER = "order_number", _("Order number")
+    PURCHASE_DATE = "purchase_date", _("Purchase date")
+    CUSTOMER_DEMAND = "customer_demand", _("Customer's demand")
+    CONTACT_TIME = "preferred_contact_time", _("Preferred contact time")
+
+
+class IntakeTemplate(models.Model):
+    """A scenario's intake form (pre-sales consultation, after-sales repair, …) [S0 §03]."""
+
+    slug = models.SlugField(_("key"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=100, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.REQUEST)
+    default_priority = models.CharField(
+        _("default priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL
+    )
+    default_category = models.ForeignKey(
+        Category,
+        verbose_name=_("default category"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    required_fields = models.JSONField(
+        _("required fields"),
+        default=list,
+        blank=True,
+        help_text=_("Ticket fields this scenario must not miss."),
+    )
+    guidance = models.TextField(_("guidance for the agent"), blank=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("intake template")
+        verbose_name_plural = _("intake templates")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def display_name(self, language: str | None) -> str:
+        if language and language.startswith("en") and self.name_en:
+            return self.name_en
+        return self.name
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        unknown = set(self.required_fields or []) - set(TemplateField.values)
+        if unknown:
+            raise ValidationError(
+                {"required_fields": _("Unknown fields: %s") % ", ".join(sorted(unknown))}
+            )
+
+
+class Tag(models.Model):
+    name = models.CharField(_("name"), max_length=50, unique=True)
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TicketQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "TicketQuerySet":
+        """Managers see every ticket; agents and supervisors their teams' and their own."""
+        if not user or not user.is_authenticated:
+            return self.none()
+        if user.is_superuser or user.has_perm("tickets.view_all_tickets"):
+            return self
+        return self.filter(Q(team__members=user) | Q(assignee=user) | Q(case_owner=user)).distinct()
+
+    def open(self) -> "TicketQuerySet":
+        return self.filter(status__in=OPEN_STATUSES)
+
+
+class Ticket(models.Model):
+    reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
+    subject = models.CharField(_("subject"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.REQUEST)
+    complexity = models.CharField(
+        _("complexity"), max_length=10, choices=Complexity.choices, default=Complexity.SIMPLE
+    )
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("category"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tickets",
+    )
+    intake_template = models.ForeignKey(
+        IntakeTemplate,
+        verbose_name=_("intake template"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tickets",
+    )
+    priority = models.CharField(
+        _("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.NEW
+    )
+    customer = models.ForeignKey(
+        "customers.Customer",
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tickets",
+    )
+    team = models.ForeignKey(
+        "staff.Team",
+        verbose_name=_("team"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tickets",
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assignee"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_tickets",
+    )
+    case_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("case owner"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="owned_tickets",
+    )
+    tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="tickets")
+    # Scenario fields an intake template may require.
+    product = models.CharField(_("product or service"), max_length=200, blank=True)
+    order_number = models.CharField(_("order number"), max_length=64, blank=True)
+    purchase_date = models.DateField(_("purchase date"), null=True, blank=True)
+    customer_demand = models.TextField(_("customer's demand"), blank=True)
+    preferred_contact_time = models.CharField(
+        _("preferred contact time"), max_length=100, blank=True
+    )
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    first_response_at = models.DateTimeField(_("first response at"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # Bumped by every change; the API's ETag and the pages' stale-form check read it.
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    objects = TicketQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        ordering = ["-created_at", "-pk"]
+        permissions = [
+            ("view_all_tickets", _("Can see every team's tickets")),
+        ]
+        indexes = [
+            models.Index(fields=["status", "priority"], name="ticket_status_priority_idx"),
+            models.Index(fields=["team", "status"], name="ticket_team_status_idx"),
+            models.Index(fields=["assignee", "status"], name="ticket_assignee_status_idx"),
+            models.Index(fields=["customer", "created_at"], name="ticket_customer_created_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.subject}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @staticmethod
+    def reference_for(pk: int) -> str:
+        return f"SD-{pk:06d}"
+
+
+class MessageKind(models.TextChoices):
+    PUBLIC_REPLY = "reply", _("Public reply")
+    INTERNAL_NOTE = "note", _("Internal note")
+    CUSTOMER_MESSAGE = "customer", _("Customer message")
+
+
+class TicketMessage(models.Model):
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="messages"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=MessageKind.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    body = models.TextField(_("body"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # RFC 822 Message-ID of an e-mail this message came from or was sent as.
+    email_message_id = models.CharField(max_length=255, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["ticket", "created_at"], name="message_ticket_time_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def is_public(self) -> bool:
+        return self.kind != MessageKind.INTERNAL_NOTE
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    # The stored name is ours; the customer's file name is kept in original_name only.
+    return f"attachments/{instance.ticket_id}/{instance.sha256[:16]}"
+
+
+class Attachment(models.Model):
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    message = models.ForeignKey(
+        TicketMessage,
+        verbose_name=_("message"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="attachments",
+    )
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=255)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size_bytes = models.PositiveBigIntegerField(_("size in bytes"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class AppendOnlyError(ServiceDeskError):
+    code = "append_only"
+    default_message = _("Audit events are append-only; they cannot be changed or deleted.")
+
+
+class TicketEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError()
+
+    def delete(self):
+        raise AppendOnlyError()
+
+    _raw_delete = delete
+
+
+class TicketEvent(models.Model):
+    """One recorded change: who, what, when, from → to [S0 §03]. Never updated or deleted.
+
+    The ORM refuses updates and deletes, and on PostgreSQL a trigger refuses them too,
+    so raw SQL cannot rewrite history either.
+    """
+
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("ticket"), on_delete=models.PROTECT, related_name="events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=50)
+    field = models.CharField(_("field"), max_length=50, blank=True)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    objects = TicketEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ticket event")
+        verbose_name_plural = _("ticket events")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["ticket", "created_at"], name="event_ticket_time_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.field}".strip()
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError()

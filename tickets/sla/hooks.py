@@ -1,0 +1,38 @@
+"""Events of the tickets core that the SLA engine reacts to.
+
+The ticket services call these inside their transaction; the SLA engine decides which
+clocks start, pause, resume, meet or re-plan.
+"""
+
+from datetime import datetime
+
+
+def on_ticket_created(ticket, *, at: datetime) -> None:
+    from . import services
+
+    services.sla_ticket_created(ticket=ticket, at=at)
+
+
+def on_public_reply(ticket, *, at: datetime) -> None:
+    from . import services
+
+    services.sla_public_reply(ticket=ticket, at=at)
+
+
+def on_customer_message(ticket, *, at: datetime) -> None:
+    from . import services
+
+    services.sla_customer_message(ticket=ticket, at=at)
+
+
+def on_status_changed(ticket, *, before: str, after: str, at: datetime) -> None:
+    from . import services
+
+    services.sla_status_changed(ticket=ticket, before=before, after=after, at=at)
+
+
+def on_terms_changed(ticket, *, at: datetime) -> None:
+    """Priority, tier, channel, kind or complexity changed: re-choose the policy."""
+    from . import services
+
+    services.sla_replan(ticket=ticket, at=at)
