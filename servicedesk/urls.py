@@ -14,6 +14,10 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("tickets/", include("tickets.urls")),
+    path("sla/", include("tickets.sla.urls")),
+    path("complaints/", include("complaints.urls")),
+    path("customers/", include("customers.urls")),
+    path("staff/", include("staff.urls")),
 ]
 
 if settings.DEBUG:

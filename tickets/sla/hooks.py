@@ -36,3 +36,17 @@ def on_terms_changed(ticket, *, at: datetime) -> None:
     from . import services
 
     services.sla_replan(ticket=ticket, at=at)
+
+
+def on_complaint_received(ticket, *, at: datetime) -> None:
+    """A complaint record was created: start first contact (1 h) and the severity's response."""
+    from . import services
+
+    services.sla_complaint_received(ticket=ticket, at=at)
+
+
+def on_complaint_stage_entered(ticket, *, stage: str, at: datetime) -> None:
+    """A complaint entered a stage: meet the clocks that stage fulfils, start the next ones."""
+    from . import services
+
+    services.sla_complaint_stage_entered(ticket=ticket, stage=stage, at=at)

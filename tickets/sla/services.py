@@ -25,3 +25,11 @@ def sla_status_changed(*, ticket, before: str, after: str, at: datetime) -> None
 
 def sla_replan(*, ticket, at: datetime) -> None:
     return None
+
+
+def sla_complaint_received(*, ticket, at: datetime) -> None:
+    return None
+
+
+def sla_complaint_stage_entered(*, ticket, stage: str, at: datetime) -> None:
+    return None
