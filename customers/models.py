@@ -9,6 +9,13 @@ class Language(models.TextChoices):
     EN = "en", _("English")
 
 
+class Tier(models.TextChoices):
+    # Classified by spend, frequency and loyalty [S1 §5.1]; important customers get priority.
+    IMPORTANT = "important", _("Important")
+    GENERAL = "general", _("General")
+    POTENTIAL = "potential", _("Potential")
+
+
 class Customer(models.Model):
     name = models.CharField(_("name"), max_length=200)
     email = models.EmailField(_("e-mail"), blank=True, db_index=True)
@@ -16,6 +23,7 @@ class Customer(models.Model):
     language = models.CharField(
         _("language"), max_length=10, choices=Language.choices, default=Language.ZH_HANS
     )
+    tier = models.CharField(_("tier"), max_length=20, choices=Tier.choices, default=Tier.GENERAL)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
