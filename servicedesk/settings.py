@@ -30,10 +30,12 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_celery_beat",
     "django_htmx",
     "servicedesk",
     "servicedesk.outbox",
+    "servicedesk.api",
     "customers",
     "staff",
     "tickets",
@@ -52,6 +54,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # After authentication: replays POSTs that carry a known Idempotency-Key (issue 6).
+    "servicedesk.api.middleware.ApiRequestMiddleware",
 ]
 
 ROOT_URLCONF = "servicedesk.urls"
@@ -109,6 +113,11 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=VAR_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "servicedesk" / "static"]
+# In development WhiteNoise serves straight from the finders, without collectstatic.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
+if DEBUG:
+    Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=VAR_DIR / "media")
 STORAGES = {
@@ -148,6 +157,17 @@ DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="servicedesk@l
 CACHES = {
     "default": env.cache_url("CACHE_URL", default="locmemcache://servicedesk"),
 }
+# API rate limits must be shared by every web process: Redis when one is configured
+# (THROTTLE_CACHE_URL, else CACHE_URL, else a redis:// broker), locmem for `make run`.
+_throttle_url = env.str("THROTTLE_CACHE_URL", default="") or env.str("CACHE_URL", default="")
+if not _throttle_url and env.str("CELERY_BROKER_URL", default="").startswith("redis://"):
+    _throttle_url = env.str("CELERY_BROKER_URL")
+CACHES["throttle"] = (
+    environ.Env.cache_url_config(_throttle_url)
+    if _throttle_url
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "throttle"}
+)
+CACHES["throttle"]["KEY_PREFIX"] = "sd-throttle"
 
 # Celery: the embedded default needs no server (kombu's filesystem transport).
 BROKER_DIR = VAR_DIR / "broker"
@@ -172,20 +192,59 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 SLA_SWEEP_INTERVAL_SECONDS = env.float("SLA_SWEEP_INTERVAL_SECONDS", default=30.0)
 OUTBOX_DELIVERY_INTERVAL_SECONDS = env.float("OUTBOX_DELIVERY_INTERVAL_SECONDS", default=10.0)
 CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE["api-idempotency-purge"] = {
+    "task": "servicedesk.api.tasks.api_idempotency_purge",
+    "schedule": 3600.0,
+    "options": {"expires": 3000.0},
+}
 
+# The API's conventions (issue 6) live in servicedesk/api/; every app's api/ follows them.
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "servicedesk.api.schema.ServiceDeskAutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "servicedesk.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PERMISSION_CLASSES": ["servicedesk.api.permissions.ScopedPermission"],
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "servicedesk.api.pagination.StableCursorPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_THROTTLE_CLASSES": ["servicedesk.api.throttling.ClientRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"client": env.str("API_THROTTLE_RATE", default="600/min")},
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "EXCEPTION_HANDLER": "servicedesk.api.errors.api_exception_handler",
+    "NON_FIELD_ERRORS_KEY": "non_field_errors",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "servicedesk API",
+    "DESCRIPTION": "REST API for integrations. See servicedesk/api/errors.py for error codes.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "servicedesk.api.schema.document_error_codes",
+    ],
 }
+# Webhook deliveries: a short timeout keeps the outbox worker moving; after this many
+# consecutive failed deliveries an endpoint is disabled until an administrator re-enables it.
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=5.0)
+WEBHOOK_DISABLE_AFTER_FAILURES = env.int("WEBHOOK_DISABLE_AFTER_FAILURES", default=10)
+# Idempotency keys are kept this long (issue 6: 24 h).
+API_IDEMPOTENCY_TTL_HOURS = env.int("API_IDEMPOTENCY_TTL_HOURS", default=24)
+# Inbound e-mail to this address opens a complaint on the complaint-mailbox channel [S1 §5.3].
+COMPLAINT_MAILBOX_ADDRESS = env.str("COMPLAINT_MAILBOX_ADDRESS", default="complaints@localhost")
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,51 @@
+"""Edge rules for /api/: body size limits, idempotent POSTs, JSON for unexpected errors."""
+
+import logging
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+
+from .errors import MSG_TOO_LARGE, error_json_response, server_error_response
+from .idempotency import HEADER, handle_idempotent
+
+logger = logging.getLogger(__name__)
+
+API_PREFIX = "/api/"
+# Room for the multipart envelope around an attachment of the largest allowed size.
+_MULTIPART_OVERHEAD = 1024 * 1024
+
+
+def _body_limit(request) -> int:
+    if request.META.get("CONTENT_TYPE", "").startswith("multipart/"):
+        return settings.ATTACHMENT_MAX_BYTES + _MULTIPART_OVERHEAD
+    return settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+
+
+class ApiRequestMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not request.path.startswith(API_PREFIX):
+            return self.get_response(request)
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > _body_limit(request):
+            # Refused before anything reads the body: a 10 MB JSON never reaches a parser.
+            return error_json_response(MSG_TOO_LARGE, "request_too_large", 413)
+        if request.method == "POST" and HEADER in request.headers:
+            try:
+                return handle_idempotent(request, self.get_response)
+            except RequestDataTooBig:
+                return error_json_response(MSG_TOO_LARGE, "request_too_large", 413)
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not request.path.startswith(API_PREFIX):
+            return None
+        if isinstance(exception, RequestDataTooBig):
+            return error_json_response(MSG_TOO_LARGE, "request_too_large", 413)
+        logger.exception("api error on %s %s", request.method, request.path)
+        return server_error_response()

@@ -1,0 +1,31 @@
+"""Token scopes: what an integration's token may do, independent of its user's role.
+
+A token acts as its user (visibility and permissions are the user's) *and* only within
+its scopes. Browser sessions are not limited by scopes, only by the user's permissions.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from staff.models import Role
+
+
+class Scope(models.TextChoices):
+    TICKETS_READ = "tickets:read", _("Read tickets")
+    TICKETS_WRITE = "tickets:write", _("Create and change tickets")
+    CUSTOMERS_READ = "customers:read", _("Read customers")
+    CUSTOMERS_WRITE = "customers:write", _("Create and change customers")
+    COMPLAINTS_READ = "complaints:read", _("Read complaints")
+    COMPLAINTS_WRITE = "complaints:write", _("Move complaints through their stages")
+    SLA_READ = "sla:read", _("Read SLA clocks and figures")
+    STAFF_READ = "staff:read", _("Read staff and scorecards")
+    EMAIL_INGEST = "email:ingest", _("Deliver inbound e-mail")
+    WEBHOOKS_MANAGE = "webhooks:manage", _("Register webhook endpoints")
+
+
+# Permissions of this app granted to roles (staff.roles keeps the groups in step).
+API_PERMISSIONS = {
+    "api.view_webhookendpoint": (Role.MANAGER,),
+    "api.add_webhookendpoint": (Role.MANAGER,),
+    "api.change_webhookendpoint": (Role.MANAGER,),
+}

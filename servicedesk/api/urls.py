@@ -1,0 +1,38 @@
+"""/api/v1/: every app's viewsets on one router, the OpenAPI schema and its docs."""
+
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+
+from .views import api_not_found
+
+app_name = "api"
+
+router = SimpleRouter()
+
+
+def register_api_routes(router: SimpleRouter) -> None:
+    """Each app's viewsets; an app that adds an API adds its line here."""
+    from customers.api.views import CustomerViewSet
+    from staff.api.views import StaffViewSet, TeamViewSet
+    from tickets.api.views import InboundEmailView, TicketViewSet
+
+    from .webhook_views import WebhookEndpointViewSet
+
+    router.register("tickets", TicketViewSet, basename="ticket")
+    router.register("customers", CustomerViewSet, basename="customer")
+    router.register("staff", StaffViewSet, basename="staff")
+    router.register("teams", TeamViewSet, basename="team")
+    router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
+    router.register("inbound-email", InboundEmailView, basename="inbound-email")
+
+
+register_api_routes(router)
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("", include(router.urls)),
+    re_path(r"^.*$", api_not_found),
+]

@@ -1,0 +1,27 @@
+"""Base classes and small views every app's api/ package uses."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import viewsets
+
+from .concurrency import ETagMixin
+from .errors import error_json_response
+
+MSG_NO_ENDPOINT = _("There is no API endpoint at this address.")
+
+
+class ApiViewSet(ETagMixin, viewsets.GenericViewSet):
+    """GenericViewSet with the API's conventions.
+
+    - `required_scopes = {"read": Scope..., "write": Scope...}`, `action_scopes`,
+      `action_permissions` (see permissions.py);
+    - `if_match_actions`: actions that take If-Match (documented, 428/412);
+    - `etag_actions`: actions whose response carries an ETag.
+    """
+
+    if_match_actions: frozenset[str] = frozenset()
+    etag_actions: frozenset[str] = frozenset()
+
+
+def api_not_found(request, *args, **kwargs):
+    """Unknown paths under /api/ answer in the error shape, not with an HTML page."""
+    return error_json_response(MSG_NO_ENDPOINT, "not_found", 404)

@@ -1,0 +1,145 @@
+"""Outgoing webhooks: domain events → one outbox row per subscribed endpoint → signed POST.
+
+Nothing is sent on the request path: `webhook_fan_out` only writes outbox rows in the
+transaction of the change; the outbox worker calls `send_webhook` later and owns retries
+(exponential backoff) and the attempt count. The receiver verifies
+
+    X-Servicedesk-Signature: sha256=<hex HMAC-SHA256(secret, f"{timestamp}.{body}")>
+
+with the timestamp from X-Servicedesk-Timestamp (reject old ones to stop replays) and
+deduplicates on X-Servicedesk-Delivery (the outbox row id, the same on every retry).
+"""
+
+import hashlib
+import hmac
+import json
+import logging
+import time
+import urllib.error
+import urllib.request
+
+from django.conf import settings
+from django.db.models import F
+from django.utils import timezone
+
+from servicedesk.outbox.models import OutboxChannel, OutboxMessage
+from servicedesk.outbox.services import outbox_enqueue
+
+from .models import WebhookEndpoint, WebhookEvent
+
+logger = logging.getLogger(__name__)
+
+SIGNATURE_HEADER = "X-Servicedesk-Signature"
+TIMESTAMP_HEADER = "X-Servicedesk-Timestamp"
+DELIVERY_HEADER = "X-Servicedesk-Delivery"
+EVENT_HEADER = "X-Servicedesk-Event"
+# Receivers answer these when they are overloaded; anything else in 4xx is final.
+_RETRYABLE_CLIENT_ERRORS = frozenset({408, 425, 429})
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A webhook goes where it was registered; a redirect could point anywhere."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirects)
+
+
+def webhook_fan_out(topic: str, payload: dict, ticket) -> None:
+    """subscribe_to_events() callback: queue one delivery per endpoint that wants `topic`."""
+    if topic not in WebhookEvent.values:
+        return
+    occurred_at = timezone.now().isoformat()
+    for endpoint in WebhookEndpoint.objects.filter(active=True).only("pk", "events"):
+        if endpoint.wants(topic):
+            outbox_enqueue(
+                channel=OutboxChannel.WEBHOOK,
+                topic=topic,
+                recipient=str(endpoint.pk),
+                payload={"occurred_at": occurred_at, "data": payload},
+                ticket=ticket,
+            )
+
+
+def webhook_body(message: OutboxMessage) -> bytes:
+    return json.dumps(
+        {
+            "id": message.pk,
+            "event": message.topic,
+            "occurred_at": message.payload.get("occurred_at"),
+            "data": message.payload.get("data", message.payload),
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+    ).encode()
+
+
+def webhook_signature(secret: str, timestamp: str, body: bytes) -> str:
+    mac = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
+    return "sha256=" + mac.hexdigest()
+
+
+def _delivery_error():
+    from servicedesk.outbox.delivery import DeliveryError
+
+    return DeliveryError
+
+
+def _record_failure(endpoint: WebhookEndpoint) -> None:
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(
+        consecutive_failures=F("consecutive_failures") + 1
+    )
+    # Disabled only once: the filter makes concurrent workers agree on who did it.
+    disabled = WebhookEndpoint.objects.filter(
+        pk=endpoint.pk,
+        active=True,
+        consecutive_failures__gte=settings.WEBHOOK_DISABLE_AFTER_FAILURES,
+    ).update(active=False, disabled_at=timezone.now())
+    if disabled:
+        logger.warning("webhook endpoint %s disabled after repeated failures", endpoint.pk)
+
+
+def send_webhook(message: OutboxMessage) -> None:
+    """The outbox sender for channel "webhook"; raises DeliveryError on failure."""
+    DeliveryError = _delivery_error()
+    endpoint = WebhookEndpoint.objects.filter(pk=int(message.recipient)).first()
+    if endpoint is None or not endpoint.active:
+        raise DeliveryError("webhook endpoint removed or disabled", retry=False)
+    body = webhook_body(message)
+    timestamp = str(int(time.time()))
+    request = urllib.request.Request(  # noqa: S310 (an http(s) URLField)
+        endpoint.url,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/json",
+            "User-Agent": "servicedesk-webhooks/1",
+            TIMESTAMP_HEADER: timestamp,
+            SIGNATURE_HEADER: webhook_signature(endpoint.secret, timestamp, body),
+            DELIVERY_HEADER: str(message.pk),
+            EVENT_HEADER: message.topic,
+        },
+    )
+    try:
+        with _opener.open(request, timeout=settings.WEBHOOK_TIMEOUT_SECONDS) as response:
+            response.read(1024)
+    except urllib.error.HTTPError as error:
+        _record_failure(endpoint)
+        retry = error.code >= 500 or error.code in _RETRYABLE_CLIENT_ERRORS
+        raise DeliveryError(f"receiver answered {error.code}", retry=retry) from None
+    except (urllib.error.URLError, TimeoutError, OSError) as error:
+        _record_failure(endpoint)
+        raise DeliveryError(f"receiver unreachable: {error}", retry=True) from None
+    if endpoint.consecutive_failures:
+        WebhookEndpoint.objects.filter(pk=endpoint.pk).update(consecutive_failures=0)
+
+
+def register_sender() -> None:
+    """Plug send_webhook into the outbox delivery registry (if the outbox has one yet)."""
+    try:
+        from servicedesk.outbox.delivery import register_channel_sender
+    except ImportError:
+        return
+    register_channel_sender(OutboxChannel.WEBHOOK, send_webhook)
