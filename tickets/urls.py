@@ -6,4 +6,17 @@ app_name = "tickets"
 
 urlpatterns = [
     path("", views.queue, name="queue"),
+    path("new/", views.new, name="new"),
+    path("new/customers/", views.customer_search, name="customer_search"),
+    path("<str:reference>/", views.detail, name="detail"),
+    path("<str:reference>/reply/", views.reply, name="reply"),
+    path("<str:reference>/note/", views.note, name="note"),
+    path("<str:reference>/assign/", views.assign, name="assign"),
+    path("<str:reference>/status/", views.change_status, name="status"),
+    path("<str:reference>/priority/", views.change_priority, name="priority"),
+    path(
+        "<str:reference>/attachments/<int:attachment_id>/",
+        views.attachment,
+        name="attachment",
+    ),
 ]

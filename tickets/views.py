@@ -1,9 +1,330 @@
-"""Ticket pages (placeholder until the pages land)."""
+"""Agent pages for tickets: the queue, the ticket page with its forms, and a new ticket.
 
+Each view starts with the one access check, parses input with a form, calls a service or
+a selector and renders. A domain error goes back next to its field with status 422 and
+the input kept; success redirects back (post/redirect/get) with a message, or, for htmx,
+re-renders the same partial the full page uses.
+"""
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from customers.masking import customer_contact_for
+from customers.selectors import customers_named
+from customers.services import customer_create
+from servicedesk.exceptions import ServiceDeskError
+
+from .audit import EventAction
+from .forms import (
+    AssignForm,
+    NewTicketForm,
+    NoteForm,
+    PriorityForm,
+    QueueFilterForm,
+    ReplyForm,
+    StatusForm,
+    TemplateChoiceForm,
+    add_service_error,
+)
+from .models import Attachment, IntakeTemplate, Ticket
+from .selectors import agent_queue, ticket_for_user, ticket_timeline
+from .services import (
+    ticket_assign,
+    ticket_attach,
+    ticket_change_priority,
+    ticket_change_status,
+    ticket_create,
+    ticket_note,
+    ticket_reply,
+)
+from .sla.selectors import ticket_clocks
+
+QUEUE_PAGE_SIZE = 25
+# Invalid input re-renders the form; 422 tells htmx (configured in base.html) to swap it in.
+INVALID = 422
+CHANGE_PERMISSION = "tickets.change_ticket"
+ADD_PERMISSION = "tickets.add_ticket"
+# These events have a message card of their own in the timeline; a second line would repeat it.
+_EVENTS_SHOWN_AS_MESSAGES = frozenset(
+    {EventAction.REPLIED, EventAction.NOTED, EventAction.CUSTOMER_MESSAGE}
+)
+
+
+def _ticket_for(request, reference: str, *, write: bool = False) -> Ticket:
+    """The one access check: the ticket if this user may see it (else 404) and, for a
+    change, holds the permission to change tickets (else 403)."""
+    if write and not request.user.has_perm(CHANGE_PERMISSION):
+        raise PermissionDenied
+    return ticket_for_user(request.user, reference)
 
 
 @login_required
+@require_GET
 def queue(request):
-    return HttpResponse("queue")
+    form = QueueFilterForm(request.GET)
+    valid = form.is_valid()
+    tickets = agent_queue(user=request.user, filters=form.queue_filters())
+    page = Paginator(tickets, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"form": form, "page": page, "scope": form.queue_filters().scope}
+    # The filter form asks htmx to refresh only the results; tabs and links load the page.
+    partial = request.htmx and request.htmx.target == "queue-results"
+    template = "tickets/_queue_table.html" if partial else "tickets/queue.html"
+    return render(request, template, context, status=200 if valid else INVALID)
+
+
+def _render_ticket(request, ticket: Ticket, *, bound=None, status: int = 200):
+    """The ticket page (or its htmx partial) with fresh forms, except `bound`, which keeps
+    the agent's input and errors."""
+    forms = {
+        "reply_form": ReplyForm(ticket=ticket),
+        "note_form": NoteForm(ticket=ticket),
+        "assign_form": AssignForm(ticket=ticket),
+        "status_form": StatusForm(ticket=ticket),
+        "priority_form": PriorityForm(ticket=ticket),
+    }
+    if bound is not None:
+        # The page now shows the ticket as it is, so the kept input carries today's version.
+        bound.data = bound.data.copy()
+        bound.data["version"] = ticket.version
+        forms[f"{bound.form_name}_form"] = bound
+    timeline = [
+        entry
+        for entry in ticket_timeline(ticket)
+        if not (entry.kind == "event" and entry.item.action in _EVENTS_SHOWN_AS_MESSAGES)
+    ]
+    context = {
+        "ticket": ticket,
+        "contact": customer_contact_for(request.user, ticket.customer) if ticket.customer else None,
+        "timeline": timeline,
+        "sla_clocks": ticket_clocks(ticket),
+        "can_change": request.user.has_perm(CHANGE_PERMISSION),
+        **forms,
+    }
+    template = "tickets/_ticket.html" if request.htmx else "tickets/detail.html"
+    return render(request, template, context, status=status)
+
+
+def _after_change(request, reference: str, form, success_message: str):
+    """Post/redirect/get on success; otherwise the page again with the form's errors."""
+    ticket = ticket_for_user(request.user, reference)
+    if form.errors:
+        return _render_ticket(request, ticket, bound=form, status=INVALID)
+    messages.success(request, success_message)
+    if request.htmx:
+        return _render_ticket(request, ticket)
+    return redirect("tickets:detail", reference=ticket.reference)
+
+
+@login_required
+@require_GET
+def detail(request, reference: str):
+    ticket = _ticket_for(request, reference)
+    return _render_ticket(request, ticket)
+
+
+@login_required
+@require_POST
+def reply(request, reference: str):
+    ticket = _ticket_for(request, reference, write=True)
+    form = ReplyForm(request.POST, request.FILES, ticket=ticket)
+    if form.is_valid():
+        try:
+            # A reply and its file are one change: if the file is refused, nothing is sent.
+            with transaction.atomic():
+                message = ticket_reply(
+                    ticket=ticket, actor=request.user, body=form.cleaned_data["body"]
+                )
+                if form.cleaned_data["file"]:
+                    ticket_attach(
+                        ticket=ticket,
+                        actor=request.user,
+                        uploaded_file=form.cleaned_data["file"],
+                        message=message,
+                    )
+        except ServiceDeskError as error:
+            add_service_error(form, error)
+    return _after_change(request, reference, form, _("Reply sent."))
+
+
+@login_required
+@require_POST
+def note(request, reference: str):
+    ticket = _ticket_for(request, reference, write=True)
+    form = NoteForm(request.POST, ticket=ticket)
+    if form.is_valid():
+        try:
+            ticket_note(ticket=ticket, actor=request.user, body=form.cleaned_data["body"])
+        except ServiceDeskError as error:
+            add_service_error(form, error)
+    return _after_change(request, reference, form, _("Internal note added."))
+
+
+@login_required
+@require_POST
+def assign(request, reference: str):
+    ticket = _ticket_for(request, reference, write=True)
+    form = AssignForm(request.POST, ticket=ticket)
+    if form.is_valid():
+        try:
+            ticket_assign(
+                ticket=ticket,
+                actor=request.user,
+                assignee=form.cleaned_data["assignee"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except ServiceDeskError as error:
+            add_service_error(form, error)
+    return _after_change(request, reference, form, _("Assignment saved."))
+
+
+@login_required
+@require_POST
+def change_status(request, reference: str):
+    ticket = _ticket_for(request, reference, write=True)
+    form = StatusForm(request.POST, ticket=ticket)
+    if form.is_valid():
+        try:
+            ticket_change_status(
+                ticket=ticket,
+                actor=request.user,
+                to=form.cleaned_data["status"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except ServiceDeskError as error:
+            add_service_error(form, error)
+    return _after_change(request, reference, form, _("Status changed."))
+
+
+@login_required
+@require_POST
+def change_priority(request, reference: str):
+    ticket = _ticket_for(request, reference, write=True)
+    form = PriorityForm(request.POST, ticket=ticket)
+    if form.is_valid():
+        try:
+            ticket_change_priority(
+                ticket=ticket,
+                actor=request.user,
+                priority=form.cleaned_data["priority"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except ServiceDeskError as error:
+            add_service_error(form, error)
+    return _after_change(request, reference, form, _("Priority changed."))
+
+
+@login_required
+@require_GET
+def attachment(request, reference: str, attachment_id: int):
+    """Files are served only through the ticket they belong to, never from a public URL."""
+    ticket = _ticket_for(request, reference)
+    try:
+        stored = Attachment.objects.get(ticket=ticket, pk=attachment_id)
+    except Attachment.DoesNotExist:
+        raise Http404 from None
+    return FileResponse(
+        stored.file.open("rb"),
+        as_attachment=True,
+        filename=stored.original_name,
+        content_type=stored.content_type,
+    )
+
+
+def _require_add_permission(request) -> None:
+    if not request.user.has_perm(ADD_PERMISSION):
+        raise PermissionDenied
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def new(request):
+    _require_add_permission(request)
+    if "template" not in request.GET:
+        return render(request, "tickets/new_choose.html", _chooser_context(request))
+    choice = TemplateChoiceForm(request.GET)
+    if not choice.is_valid():
+        return render(
+            request, "tickets/new_choose.html", _chooser_context(request, choice), status=INVALID
+        )
+    template = choice.cleaned_data["template"]
+    status = 200
+    if request.method == "POST":
+        form = NewTicketForm(request.POST, template=template)
+        if form.is_valid():
+            try:
+                ticket = _open_ticket(request.user, form)
+            except ServiceDeskError as error:
+                add_service_error(form, error)
+            else:
+                return _after_open(request, ticket)
+        status = INVALID
+    else:
+        form = NewTicketForm(template=template)
+    chosen = form["customer"].value() if form.is_bound else None
+    chosen_customer = (
+        form.fields["customer"].queryset.filter(pk=chosen).first()
+        if chosen and str(chosen).isdigit()
+        else None
+    )
+    context = {
+        "form": form,
+        "template": template,
+        "template_slug": template.slug if template else TemplateChoiceForm.NO_TEMPLATE,
+        "chosen_customer": chosen_customer,
+        "chosen_contact": customer_contact_for(request.user, chosen_customer)
+        if chosen_customer
+        else None,
+    }
+    return render(request, "tickets/new.html", context, status=status)
+
+
+def _chooser_context(request, choice=None) -> dict:
+    return {
+        "choice": choice,
+        "templates": IntakeTemplate.objects.filter(active=True).order_by("kind", "name"),
+        "language": request.LANGUAGE_CODE,
+    }
+
+
+def _open_ticket(user, form: NewTicketForm) -> Ticket:
+    # A first-time caller is registered with the ticket: one transaction, so a ticket
+    # refused for a missing template field leaves no customer behind either.
+    with transaction.atomic():
+        customer = form.cleaned_data.get("customer")
+        new_customer = form.new_customer_fields()
+        if new_customer:
+            customer = customer_create(actor=user, **new_customer)
+        return ticket_create(actor=user, customer=customer, **form.ticket_fields())
+
+
+def _after_open(request, ticket: Ticket):
+    messages.success(
+        request,
+        _("Ticket %(reference)s opened for team %(team)s.")
+        % {"reference": ticket.reference, "team": ticket.team or "—"},
+    )
+    # The channel's team may not be the agent's own; then the agent cannot open it.
+    if Ticket.objects.visible_to(request.user).filter(pk=ticket.pk).exists():
+        return redirect("tickets:detail", reference=ticket.reference)
+    return redirect("tickets:queue")
+
+
+@login_required
+@require_GET
+def customer_search(request):
+    """htmx: customers whose name matches, as choices for the new-ticket form."""
+    _require_add_permission(request)
+    found = customers_named(request.GET.get("customer_q", ""))
+    results = [(customer, customer_contact_for(request.user, customer)) for customer in found]
+    return render(
+        request,
+        "tickets/_customer_options.html",
+        {"results": results, "searched": bool(request.GET.get("customer_q", "").strip())},
+    )

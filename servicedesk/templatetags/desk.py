@@ -1,0 +1,161 @@
+"""Template helpers of the agent pages: the main navigation, extra ticket-page panels,
+and how people and audited values read.
+
+Other apps add their pages to the navigation and their panels to the ticket page from
+`AppConfig.ready()`, so the base layout never has to know about them:
+
+    register_nav_item("sla:dashboard", _("SLA"), permission="tickets.view_all_tickets")
+    register_ticket_panel("complaints/_stage_panel.html", complaint_panel_context)
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import template
+from django.core.exceptions import FieldDoesNotExist
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils.safestring import mark_safe
+from django.utils.timesince import timesince
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from tickets.models import Channel, Complexity, Kind, Priority, Status, Ticket
+
+register = template.Library()
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url_name: str
+    label: Any
+    permission: str | None = None
+    staff_only: bool = False
+
+
+NAV_ITEMS: list[NavItem] = [
+    NavItem("tickets:queue", _("Queue"), permission="tickets.view_ticket"),
+    NavItem("tickets:new", _("New ticket"), permission="tickets.add_ticket"),
+]
+
+
+def register_nav_item(
+    url_name: str, label, *, permission: str | None = None, staff_only: bool = False
+) -> None:
+    item = NavItem(url_name, label, permission, staff_only)
+    if all(existing.url_name != url_name for existing in NAV_ITEMS):
+        NAV_ITEMS.append(item)
+
+
+@register.inclusion_tag("_nav.html", takes_context=True)
+def main_navigation(context):
+    request = context["request"]
+    user = request.user
+    links = []
+    for item in NAV_ITEMS:
+        if item.staff_only and not user.is_staff:
+            continue
+        if item.permission and not user.has_perm(item.permission):
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        # The queue is "/tickets/"; a ticket page below it still belongs to the queue.
+        longest_match = url != "/" and request.path.startswith(url)
+        links.append({"url": url, "label": item.label, "active": longest_match})
+    # Only the most specific matching link is highlighted (/tickets/new/ over /tickets/).
+    active = [link for link in links if link["active"]]
+    if len(active) > 1:
+        best = max(active, key=lambda link: len(link["url"]))
+        for link in links:
+            link["active"] = link is best
+    return {"links": links}
+
+
+TicketPanelContext = Callable[[Any, Ticket], dict | None]
+TICKET_PANELS: list[tuple[str, TicketPanelContext]] = []
+
+
+def register_ticket_panel(template_name: str, context: TicketPanelContext) -> None:
+    """A panel on the ticket page; `context(request, ticket)` returns None to hide it."""
+    if all(name != template_name for name, _context in TICKET_PANELS):
+        TICKET_PANELS.append((template_name, context))
+
+
+@register.simple_tag(takes_context=True)
+def ticket_panels(context, ticket):
+    request = context["request"]
+    rendered = []
+    for template_name, panel_context in TICKET_PANELS:
+        values = panel_context(request, ticket)
+        if values is not None:
+            rendered.append(
+                render_to_string(template_name, {"ticket": ticket, **values}, request=request)
+            )
+    return mark_safe("".join(rendered))  # noqa: S308 — each part is an auto-escaped template
+
+
+@register.filter
+def person(user, empty=""):
+    """A staff member as people know them: full name, else the login name."""
+    if user is None:
+        return empty
+    return user.get_full_name() or user.get_username()
+
+
+_CHOICES_BY_FIELD = {
+    "status": Status,
+    "priority": Priority,
+    "channel": Channel,
+    "kind": Kind,
+    "complexity": Complexity,
+}
+
+
+@register.filter
+def field_label(field_name: str) -> str:
+    """The translated name of an audited ticket field ("status" → "状态")."""
+    if not field_name:
+        return ""
+    try:
+        return Ticket._meta.get_field(field_name).verbose_name
+    except FieldDoesNotExist:  # events of other apps may name fields of their own
+        return field_name.replace("_", " ")
+
+
+@register.filter
+def event_value(value, field_name: str = "") -> str:
+    """An audited before/after value as a person reads it: choice labels, names, lists."""
+    if value is None or value == "":
+        return "—"
+    choices = _CHOICES_BY_FIELD.get(field_name)
+    if choices is not None and isinstance(value, str) and value in choices.values:
+        return str(choices(value).label)
+    if isinstance(value, list):
+        return ", ".join(event_value(item) for item in value) or "—"
+    if isinstance(value, dict):
+        if "label" in value:
+            return str(value["label"])
+        return ", ".join(f"{key}: {event_value(item, key)}" for key, item in value.items())
+    return str(value)
+
+
+@register.filter
+def has_before_after(event) -> bool:
+    return bool(event.field) and not (event.before is None and event.after is None)
+
+
+@register.filter
+def age(value) -> str:
+    """How long ago, to the largest unit only ("3 days", "5 minutes")."""
+    if not value:
+        return ""
+    return timesince(value, depth=1)
+
+
+@register.filter
+def template_name(intake_template) -> str:
+    """An intake template's name in the page's language."""
+    return intake_template.display_name(get_language())

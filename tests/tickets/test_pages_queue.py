@@ -1,0 +1,173 @@
+"""The agent queue page: tabs, filters, search, sort, pagination and its query count."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import CategoryFactory, CustomerFactory, TicketFactory, UserFactory
+from tickets.models import Channel, Priority, Status
+
+QUEUE = reverse("tickets:queue")
+
+
+def references(response) -> list[str]:
+    return [ticket.reference for ticket in response.context["page"].object_list]
+
+
+@pytest.fixture
+def agent_client(client, agent):
+    client.force_login(agent)
+    return client
+
+
+# session, user, the user's permissions (2), categories for the filter, count, the page.
+QUEUE_QUERIES = 7
+
+
+@pytest.mark.parametrize("ticket_count", [1, 50])
+def test_queue_query_count_does_not_grow_with_the_tickets(
+    agent_client, agent, team, ticket_count, django_assert_num_queries
+):
+    category = CategoryFactory(parent=CategoryFactory())
+    TicketFactory.create_batch(ticket_count, team=team, assignee=agent, category=category)
+    with django_assert_num_queries(QUEUE_QUERIES):
+        response = agent_client.get(QUEUE)
+    assert response.status_code == 200
+    assert len(references(response)) == min(ticket_count, 25)
+
+
+def test_queue_needs_a_login(client):
+    response = client.get(QUEUE)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_each_row_shows_what_an_agent_triages_by(agent_client, agent, team):
+    customer = CustomerFactory(name="Li Na")
+    TicketFactory(
+        team=team, assignee=agent, customer=customer, subject="Washer leaks", priority="urgent"
+    )
+    page = agent_client.get(QUEUE).content.decode()
+    for text in ("Washer leaks", "Li Na", "New", "Urgent", "E-mail", "Support", "agent"):
+        assert text in page
+
+
+def test_queue_hides_other_teams_tickets(agent_client, team, other_team):
+    own = TicketFactory(team=team)
+    TicketFactory(team=other_team)
+    assert references(agent_client.get(QUEUE)) == [own.reference]
+
+
+def test_mine_tab_lists_tickets_assigned_to_me(agent_client, agent, team):
+    mine = TicketFactory(team=team, assignee=agent)
+    TicketFactory(team=team)
+    assert references(agent_client.get(QUEUE, {"scope": "mine"})) == [mine.reference]
+
+
+def test_unassigned_tab_lists_tickets_nobody_holds(agent_client, agent, team):
+    TicketFactory(team=team, assignee=agent)
+    nobody = TicketFactory(team=team)
+    assert references(agent_client.get(QUEUE, {"scope": "unassigned"})) == [nobody.reference]
+
+
+def test_team_tab_leaves_out_my_tickets_of_other_teams(agent_client, agent, team, other_team):
+    team_ticket = TicketFactory(team=team)
+    TicketFactory(team=other_team, assignee=agent)
+    assert references(agent_client.get(QUEUE, {"scope": "team"})) == [team_ticket.reference]
+
+
+def test_status_filter(agent_client, team):
+    wanted = TicketFactory(team=team, status=Status.OPEN)
+    TicketFactory(team=team, status=Status.NEW)
+    assert references(agent_client.get(QUEUE, {"status": "open"})) == [wanted.reference]
+
+
+def test_priority_filter(agent_client, team):
+    wanted = TicketFactory(team=team, priority=Priority.URGENT)
+    TicketFactory(team=team, priority=Priority.LOW)
+    assert references(agent_client.get(QUEUE, {"priority": "urgent"})) == [wanted.reference]
+
+
+def test_channel_filter(agent_client, team):
+    wanted = TicketFactory(team=team, channel=Channel.CHAT)
+    TicketFactory(team=team, channel=Channel.PHONE)
+    assert references(agent_client.get(QUEUE, {"channel": "chat"})) == [wanted.reference]
+
+
+def test_category_filter_includes_the_subcategories(agent_client, team):
+    parent = CategoryFactory(name="Repairs")
+    child = TicketFactory(team=team, category=CategoryFactory(name="Washers", parent=parent))
+    TicketFactory(team=team, category=CategoryFactory(name="Billing"))
+    assert references(agent_client.get(QUEUE, {"category": parent.pk})) == [child.reference]
+
+
+def test_text_search_finds_subject_and_customer_name(agent_client, team):
+    by_subject = TicketFactory(team=team, subject="Refrigerator is noisy")
+    by_customer = TicketFactory(team=team, customer=CustomerFactory(name="Wang Fang"))
+    TicketFactory(team=team, subject="Unrelated")
+    assert references(agent_client.get(QUEUE, {"q": "noisy"})) == [by_subject.reference]
+    assert references(agent_client.get(QUEUE, {"q": "wang"})) == [by_customer.reference]
+
+
+def test_sort_by_priority_puts_urgent_first(agent_client, team):
+    low = TicketFactory(team=team, priority=Priority.LOW)
+    urgent = TicketFactory(team=team, priority=Priority.URGENT)
+    normal = TicketFactory(team=team, priority=Priority.NORMAL)
+    expected = [urgent.reference, normal.reference, low.reference]
+    assert references(agent_client.get(QUEUE, {"ordering": "priority"})) == expected
+
+
+def test_sort_oldest_first(agent_client, team):
+    first, second = TicketFactory(team=team), TicketFactory(team=team)
+    expected = [first.reference, second.reference]
+    assert references(agent_client.get(QUEUE, {"ordering": "oldest"})) == expected
+
+
+@pytest.mark.parametrize(
+    ("param", "value"),
+    [("status", "bogus"), ("priority", "asap"), ("channel", "fax"), ("category", "abc"),
+     ("category", "999999"), ("scope", "everyone"), ("ordering", "random")],
+)  # fmt: skip
+def test_an_invalid_filter_value_is_a_form_error_not_a_500(agent_client, team, param, value):
+    TicketFactory(team=team)
+    response = agent_client.get(QUEUE, {param: value})
+    assert response.status_code == 422
+    assert response.context["form"].errors[param]
+    assert "is not one of the available choices" in response.content.decode()
+    # The other filters still apply; the invalid one is ignored.
+    assert len(references(response)) == 1
+
+
+def test_pages_of_25(agent_client, team):
+    TicketFactory.create_batch(30, team=team)
+    first = agent_client.get(QUEUE)
+    second = agent_client.get(QUEUE, {"page": 2})
+    assert len(references(first)) == 25
+    assert len(references(second)) == 5
+    assert not set(references(first)) & set(references(second))
+    assert "26–30 of 30" in second.content.decode()
+
+
+def test_a_page_number_out_of_range_shows_the_last_page(agent_client, team):
+    TicketFactory.create_batch(3, team=team)
+    assert len(references(agent_client.get(QUEUE, {"page": "99"}))) == 3
+    assert len(references(agent_client.get(QUEUE, {"page": "x"}))) == 3
+
+
+def test_htmx_filter_request_gets_only_the_table_partial(agent_client, team):
+    TicketFactory(team=team, subject="Partial please")
+    response = agent_client.get(
+        QUEUE, {"q": "Partial"}, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="queue-results"
+    )
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert response.templates[0].name == "tickets/_queue_table.html"
+    assert "Partial please" in body
+    assert "<html" not in body
+
+
+def test_manager_sees_every_team_in_all(client, team, other_team):
+    manager = UserFactory(role="manager")
+    TicketFactory(team=team)
+    TicketFactory(team=other_team)
+    client.force_login(manager)
+    assert len(references(client.get(QUEUE, {"scope": "all"}))) == 2
