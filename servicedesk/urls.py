@@ -21,6 +21,7 @@ urlpatterns = [
     path("complaints/", include("complaints.urls")),
     path("customers/", include("customers.urls")),
     path("staff/", include("staff.urls")),
+    path("api/v1/", include("servicedesk.api.urls")),
 ]
 
 if settings.DEBUG:

@@ -11,12 +11,12 @@ from .idempotency import HEADER, handle_idempotent
 logger = logging.getLogger(__name__)
 
 API_PREFIX = "/api/"
-# Room for the multipart envelope around an attachment of the largest allowed size.
+# Room for the envelope (multipart, or an e-mail) around an attachment of the largest size.
 _MULTIPART_OVERHEAD = 1024 * 1024
 
 
 def _body_limit(request) -> int:
-    if request.META.get("CONTENT_TYPE", "").startswith("multipart/"):
+    if request.META.get("CONTENT_TYPE", "").startswith(("multipart/", "message/rfc822")):
         return settings.ATTACHMENT_MAX_BYTES + _MULTIPART_OVERHEAD
     return settings.DATA_UPLOAD_MAX_MEMORY_SIZE
 

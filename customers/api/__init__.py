@@ -1,0 +1,1 @@
+"""REST API for customers (/api/v1/customers/)."""

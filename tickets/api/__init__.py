@@ -1,0 +1,1 @@
+"""REST API for tickets (/api/v1/tickets/), following servicedesk/api's conventions."""

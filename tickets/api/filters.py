@@ -1,0 +1,77 @@
+"""Filters of the ticket list: one name per filter, the same names the pages use."""
+
+import django_filters
+from django.apps import apps
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
+
+from tickets.models import Channel, Kind, Priority, Status, Ticket
+
+# Clock states of the SLA engine (tickets/sla); a breached clock stays breached.
+SLA_STATES = (
+    ("running", _("Running")),
+    ("paused", _("Paused")),
+    ("met", _("Met")),
+    ("breached", _("Breached")),
+)
+
+
+def _has_clock(**conditions):
+    """EXISTS over the ticket's clocks: no join, so no duplicate rows and no DISTINCT."""
+    clock_model = apps.get_model("sla", "Clock")
+    return Exists(clock_model._default_manager.filter(ticket=OuterRef("pk"), **conditions))
+
+
+def _sla_engine_installed() -> bool:
+    try:
+        apps.get_model("sla", "Clock")
+    except LookupError:
+        return False
+    return True
+
+
+class TicketFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=Status.choices, label=_("status"))
+    priority = django_filters.MultipleChoiceFilter(choices=Priority.choices, label=_("priority"))
+    channel = django_filters.MultipleChoiceFilter(choices=Channel.choices, label=_("channel"))
+    kind = django_filters.MultipleChoiceFilter(choices=Kind.choices, label=_("kind"))
+    team_id = django_filters.NumberFilter(field_name="team_id", label=_("team"))
+    assignee_id = django_filters.NumberFilter(field_name="assignee_id", label=_("assignee"))
+    unassigned = django_filters.BooleanFilter(
+        field_name="assignee", lookup_expr="isnull", label=_("unassigned")
+    )
+    customer_id = django_filters.NumberFilter(field_name="customer_id", label=_("customer"))
+    reference = django_filters.CharFilter(field_name="reference", label=_("reference"))
+    created_after = django_filters.IsoDateTimeFilter(
+        field_name="created_at", lookup_expr="gte", label=_("created at or after")
+    )
+    created_before = django_filters.IsoDateTimeFilter(
+        field_name="created_at", lookup_expr="lt", label=_("created before")
+    )
+    updated_after = django_filters.IsoDateTimeFilter(
+        field_name="updated_at", lookup_expr="gte", label=_("updated at or after")
+    )
+    updated_before = django_filters.IsoDateTimeFilter(
+        field_name="updated_at", lookup_expr="lt", label=_("updated before")
+    )
+    sla_state = django_filters.ChoiceFilter(
+        choices=SLA_STATES, method="filter_sla_state", label=_("has an SLA clock in this state")
+    )
+    breached = django_filters.BooleanFilter(
+        method="filter_breached", label=_("has a breached SLA clock")
+    )
+
+    class Meta:
+        model = Ticket
+        fields = ()
+
+    def filter_sla_state(self, queryset, name, value):
+        if not _sla_engine_installed():
+            return queryset.none()
+        return queryset.filter(_has_clock(state=value))
+
+    def filter_breached(self, queryset, name, value):
+        if not _sla_engine_installed():
+            return queryset if value is False else queryset.none()
+        breached = _has_clock(state="breached")
+        return queryset.filter(breached if value else ~breached)

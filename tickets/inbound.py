@@ -1,0 +1,278 @@
+"""Inbound e-mail: RFC 822 messages become tickets, or customer messages on their ticket.
+
+A new message opens a ticket on the e-mail channel — or a complaint on the complaint-mailbox
+channel when sent to COMPLAINT_MAILBOX_ADDRESS [S1 §5.3]. A reply (In-Reply-To/References
+naming a stored Message-ID, or `[SD-000123]` in the subject) is appended to its ticket.
+The sender is matched to a customer by e-mail address, or registered. Attachments of an
+allowed type are kept; the others are listed in an internal note. A message that cannot
+be read is refused and kept verbatim (RejectedInboundMail) for an administrator.
+Delivering the same message twice (same Message-ID) changes nothing the second time.
+"""
+
+import re
+from dataclasses import dataclass, field
+from email import policy
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.parser import BytesParser
+from email.utils import getaddresses, parseaddr
+
+import nh3
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _t
+from django.utils.translation import gettext_lazy as _
+
+from customers.models import Customer
+from customers.services import customer_create
+from servicedesk.api.models import RejectedInboundMail
+from servicedesk.exceptions import ServiceDeskError, TransitionError, ValidationError
+
+from . import services
+from .models import Channel, Kind, Status, Ticket, TicketMessage
+
+REFERENCE_IN_SUBJECT = re.compile(r"\[(SD-\d{6,})\]")
+MESSAGE_ID = re.compile(r"<[^<>\s]+>")
+MAX_SUBJECT = 200
+
+MSG_EMPTY = _("The message is empty.")
+MSG_UNREADABLE = _("The message is not a readable RFC 822 e-mail.")
+MSG_NO_SENDER = _("The message has no valid From address.")
+MSG_NO_CONTENT = _("The message has neither a subject nor a text body.")
+MSG_NO_SUBJECT = _("(no subject)")
+MSG_SKIPPED = _("Attachments not kept (type not accepted): %(files)s")
+MSG_CLOSED_FOLLOW_UP = _("Follow-up to the closed ticket %(reference)s.")
+
+
+class InboundMailRejected(ServiceDeskError):
+    code = "email_rejected"
+    status_code = 400
+    default_message = MSG_UNREADABLE
+
+
+@dataclass
+class InboundResult:
+    ticket: Ticket
+    message: TicketMessage | None
+    created: bool
+    duplicate: bool = False
+    skipped_attachments: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Parsed:
+    sender: str
+    sender_name: str
+    subject: str
+    body: str
+    message_id: str
+    references: list[str]
+    recipients: list[str]
+    attachments: list[tuple[str, str, bytes]]
+
+
+def _text_of(part) -> str:
+    try:
+        return part.get_content()
+    except (LookupError, UnicodeError, AssertionError):
+        payload = part.get_payload(decode=True) or b""
+        return payload.decode("utf-8", errors="replace")
+
+
+def _body_of(message: EmailMessage) -> str:
+    plain = message.get_body(preferencelist=("plain",))
+    if plain is not None:
+        return _text_of(plain).strip()
+    html = message.get_body(preferencelist=("html",))
+    if html is not None:
+        return nh3.clean(_text_of(html), tags=set()).strip()
+    return ""
+
+
+def _parse(raw: bytes) -> _Parsed:
+    if not raw or not raw.strip():
+        raise InboundMailRejected(MSG_EMPTY)
+    try:
+        message = BytesParser(policy=policy.default).parsebytes(raw)
+        name, sender = parseaddr(str(message.get("From", "")))
+    except (ValueError, TypeError, IndexError, LookupError, AttributeError):
+        raise InboundMailRejected(MSG_UNREADABLE) from None
+    if not sender or "@" not in sender or not message.keys():
+        raise InboundMailRejected(MSG_NO_SENDER)
+    try:
+        Address(addr_spec=sender)
+    except (ValueError, IndexError, TypeError):
+        raise InboundMailRejected(MSG_NO_SENDER) from None
+    try:
+        subject = " ".join(str(message.get("Subject", "")).split())
+        body = _body_of(message)
+        attachments = [
+            (
+                part.get_filename() or "attachment",
+                part.get_content_type(),
+                part.get_payload(decode=True) or b"",
+            )
+            for part in message.iter_attachments()
+        ]
+        recipients = [
+            address.lower()
+            for _name, address in getaddresses(
+                [
+                    str(value)
+                    for header in ("To", "Cc", "Delivered-To", "X-Original-To")
+                    for value in message.get_all(header, [])
+                ]
+            )
+            if address
+        ]
+        references = MESSAGE_ID.findall(
+            f"{message.get('In-Reply-To', '')} {message.get('References', '')}"
+        )
+        message_id = (MESSAGE_ID.findall(str(message.get("Message-ID", ""))) or [""])[0]
+    except (ValueError, TypeError, IndexError, LookupError, AttributeError, KeyError):
+        raise InboundMailRejected(MSG_UNREADABLE) from None
+    if not subject and not body:
+        raise InboundMailRejected(MSG_NO_CONTENT)
+    return _Parsed(
+        sender=sender.lower(),
+        sender_name=name.strip(),
+        subject=subject,
+        body=body,
+        message_id=message_id[:255],
+        references=references,
+        recipients=recipients,
+        attachments=attachments,
+    )
+
+
+def _customer_for(parsed: _Parsed) -> Customer:
+    existing = Customer.objects.filter(email__iexact=parsed.sender).order_by("pk").first()
+    if existing is not None:
+        return existing
+    name = parsed.sender_name or parsed.sender.split("@", 1)[0]
+    return customer_create(actor=None, name=name[:200], email=parsed.sender)
+
+
+def _ticket_replied_to(parsed: _Parsed) -> Ticket | None:
+    if parsed.references:
+        message = (
+            TicketMessage.objects.filter(email_message_id__in=parsed.references)
+            .select_related("ticket")
+            .order_by("-pk")
+            .first()
+        )
+        if message is not None:
+            return message.ticket
+    match = REFERENCE_IN_SUBJECT.search(parsed.subject)
+    if match:
+        return Ticket.objects.filter(reference=match[1]).first()
+    return None
+
+
+def _is_complaint(parsed: _Parsed) -> bool:
+    return settings.COMPLAINT_MAILBOX_ADDRESS.lower() in parsed.recipients
+
+
+def _attach_all(ticket: Ticket, message: TicketMessage | None, parsed: _Parsed) -> list[str]:
+    skipped = []
+    for name, content_type, content in parsed.attachments:
+        upload = SimpleUploadedFile(name[:255], content, content_type=content_type)
+        try:
+            services.ticket_attach(ticket=ticket, actor=None, uploaded_file=upload, message=message)
+        except ValidationError:
+            skipped.append(f"{name} ({content_type})")
+    if skipped:
+        services.ticket_note(
+            ticket=ticket, actor=None, body=_t(MSG_SKIPPED) % {"files": ", ".join(skipped)}
+        )
+    return skipped
+
+
+def _open_ticket(parsed: _Parsed, customer: Customer, *, follow_up_of: Ticket | None = None):
+    complaint = _is_complaint(parsed)
+    description = parsed.body
+    if follow_up_of is not None:
+        description = (
+            f"{_t(MSG_CLOSED_FOLLOW_UP) % {'reference': follow_up_of.reference}}\n\n{description}"
+        )
+    ticket = services.ticket_create(
+        actor=None,
+        subject=(parsed.subject or _t(MSG_NO_SUBJECT))[:MAX_SUBJECT],
+        description=description,
+        channel=Channel.COMPLAINT_MAILBOX if complaint else Channel.EMAIL,
+        kind=Kind.COMPLAINT if complaint else Kind.REQUEST,
+        customer=customer,
+    )
+    message = None
+    if parsed.message_id:
+        # Keeps the Message-ID so that the customer's later replies find this ticket.
+        message = services.ticket_customer_message(
+            ticket=ticket, body=parsed.body or ticket.subject, email_message_id=parsed.message_id
+        )
+    return ticket, message
+
+
+@transaction.atomic
+def _ingest(parsed: _Parsed) -> InboundResult:
+    if parsed.message_id:
+        seen = (
+            TicketMessage.objects.filter(email_message_id=parsed.message_id)
+            .select_related("ticket")
+            .first()
+        )
+        if seen is not None:
+            return InboundResult(ticket=seen.ticket, message=seen, created=False, duplicate=True)
+    customer = _customer_for(parsed)
+    ticket = _ticket_replied_to(parsed)
+    if ticket is not None and ticket.status != Status.CLOSED:
+        try:
+            message = services.ticket_customer_message(
+                ticket=ticket,
+                body=parsed.body or parsed.subject,
+                email_message_id=parsed.message_id,
+            )
+        except TransitionError:
+            ticket = None  # closed meanwhile
+        else:
+            return InboundResult(
+                ticket=ticket,
+                message=message,
+                created=False,
+                skipped_attachments=_attach_all(ticket, message, parsed),
+            )
+    follow_up_of = ticket
+    ticket, message = _open_ticket(parsed, customer, follow_up_of=follow_up_of)
+    return InboundResult(
+        ticket=ticket,
+        message=message,
+        created=True,
+        skipped_attachments=_attach_all(ticket, message, parsed),
+    )
+
+
+def inbound_mail_ingest(raw: bytes, *, source: str) -> InboundResult:
+    """Turn one RFC 822 message into a ticket or a reply; raises InboundMailRejected."""
+    try:
+        parsed = _parse(raw)
+        return _ingest(parsed)
+    except InboundMailRejected as error:
+        _keep_rejected(raw, source=source, reason=str(error.message))
+        raise
+    except ValidationError as error:
+        # A domain rule refused the content (e.g. an empty body): still the sender's mail.
+        _keep_rejected(raw, source=source, reason=str(error.message))
+        raise InboundMailRejected(error.message) from error
+
+
+def _keep_rejected(raw: bytes, *, source: str, reason: str) -> RejectedInboundMail:
+    sender = subject = ""
+    try:
+        headers = BytesParser(policy=policy.compat32).parsebytes(raw or b"", headersonly=True)
+        sender = str(headers.get("From", ""))[:300]
+        subject = str(headers.get("Subject", ""))[:300]
+    except Exception:  # noqa: S110 — the raw bytes are kept whatever the headers hold
+        pass
+    return RejectedInboundMail.objects.create(
+        source=source[:200], reason=reason[:500], sender=sender, subject=subject, raw=raw or b""
+    )
