@@ -5,3 +5,47 @@ from django.utils.translation import gettext_lazy as _
 class ComplaintsConfig(AppConfig):
     name = "complaints"
     verbose_name = _("Complaints")
+
+    def ready(self) -> None:
+        from staff.models import Role
+        from staff.roles import grant_to_roles
+        from tickets.audit import register_action_labels
+
+        from .services import ComplaintAction
+
+        register_action_labels(
+            {
+                ComplaintAction.OPENED: _("opened the complaint"),
+                ComplaintAction.STAGE_CHANGED: _("recorded a complaint stage"),
+                ComplaintAction.REOPENED: _("reopened the complaint"),
+                ComplaintAction.SEVERITY_CHANGED: _("changed the complaint severity"),
+                ComplaintAction.COMPLEXITY_CHANGED: _("changed the complaint complexity"),
+                ComplaintAction.COMPENSATION_REQUESTED: _("requested a compensation"),
+                ComplaintAction.COMPENSATION_APPROVED: _("approved a compensation"),
+                ComplaintAction.COMPENSATION_REJECTED: _("rejected a compensation"),
+                ComplaintAction.REPORT_GENERATED: _("wrote the complaint report"),
+            }
+        )
+        everyone = (Role.AGENT, Role.SUPERVISOR, Role.MANAGER)
+        for permission in (
+            "complaints.view_complaint",
+            "complaints.add_complaint",
+            "complaints.change_complaint",
+            "complaints.view_replyscript",
+        ):
+            grant_to_roles(permission, everyone)
+        # Approve compensation, reopen, lower severity: supervisors and above [S0 §03].
+        for permission in (
+            "complaints.approve_compensation",
+            "complaints.reopen_complaint",
+            "complaints.lower_complaint_severity",
+            "complaints.view_monthlycomplaintanalysis",
+        ):
+            grant_to_roles(permission, (Role.SUPERVISOR, Role.MANAGER))
+        # Reply scripts are kept by managers.
+        for permission in (
+            "complaints.add_replyscript",
+            "complaints.change_replyscript",
+            "complaints.delete_replyscript",
+        ):
+            grant_to_roles(permission, (Role.MANAGER,))

@@ -6,6 +6,7 @@ Production overrides live in servicedesk/settings_production.py.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -197,6 +198,16 @@ CELERY_BEAT_SCHEDULE["api-idempotency-purge"] = {
     "schedule": 3600.0,
     "options": {"expires": 3000.0},
 }
+
+# The monthly complaint analysis for the month just ended [S0 §03]: 00:30 UTC on the 1st
+# (08:30 in Asia/Shanghai, when the previous month is complete in local time).
+CELERY_BEAT_SCHEDULE["complaints-monthly-analysis"] = {
+    "task": "complaints.tasks.complaint_monthly_analysis_task",
+    "schedule": crontab(minute=30, hour=0, day_of_month=1),
+    "options": {"expires": 12 * 3600.0, "expire_seconds": 12 * 3600},
+}
+# Currencies a complaint compensation may be granted in (approval limits are per currency).
+COMPENSATION_CURRENCIES = env.list("COMPENSATION_CURRENCIES", default=["CNY", "USD", "EUR", "HKD"])
 
 # The API's conventions (issue 6) live in servicedesk/api/; every app's api/ follows them.
 REST_FRAMEWORK = {

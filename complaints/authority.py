@@ -1,0 +1,74 @@
+"""Who may handle a complaint and how much compensation each staff level may grant.
+
+Both come from tables an administrator edits (ComplaintAuthority, ApprovalLimit); the
+defaults are seeded by migration 0002.
+"""
+
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+
+from servicedesk.exceptions import AuthorityError
+from staff.models import StaffLevel
+
+from .models import LEVEL_ORDER, ApprovalLimit, ComplaintAuthority, Severity
+
+MSG_NO_AUTHORITY = _(
+    "%(severity)s complaints are handled by a %(level)s or above; your level is %(yours)s."
+)
+MSG_NOT_STAFF = _("Only staff with a staff profile may handle complaints.")
+
+# Used only if an administrator deleted a row of the table [S0 §03].
+DEFAULT_MINIMUM_LEVEL = {
+    Severity.URGENT: StaffLevel.MANAGER,
+    Severity.IMPORTANT: StaffLevel.SUPERVISOR,
+    Severity.ROUTINE: StaffLevel.JUNIOR,
+}
+
+
+def staff_level_of(user) -> str | None:
+    """The user's career level; a superuser counts as a manager."""
+    if user is None or not user.is_authenticated:
+        return None
+    if user.is_superuser:
+        return StaffLevel.MANAGER
+    profile = getattr(user, "staff_profile", None)
+    return profile.level if profile is not None else None
+
+
+def level_rank(level: str | None) -> int:
+    return LEVEL_ORDER.index(level) if level in LEVEL_ORDER else -1
+
+
+def minimum_level_for(severity: str) -> str:
+    row = ComplaintAuthority.objects.filter(severity=severity).first()
+    return row.minimum_level if row else DEFAULT_MINIMUM_LEVEL[severity]
+
+
+def is_within_authority(user, severity: str) -> bool:
+    return level_rank(staff_level_of(user)) >= level_rank(minimum_level_for(severity))
+
+
+def require_authority(user, severity: str) -> None:
+    level = staff_level_of(user)
+    if level is None:
+        raise AuthorityError(MSG_NOT_STAFF)
+    minimum = minimum_level_for(severity)
+    if level_rank(level) < level_rank(minimum):
+        raise AuthorityError(
+            MSG_NO_AUTHORITY
+            % {
+                "severity": Severity(severity).label,
+                "level": StaffLevel(minimum).label,
+                "yours": StaffLevel(level).label,
+            }
+        )
+
+
+def approval_limit_of(user, currency: str) -> Decimal:
+    """The most this user may grant on their own in this currency (0 if none configured)."""
+    level = staff_level_of(user)
+    if level is None:
+        return Decimal("0")
+    row = ApprovalLimit.objects.filter(level=level, currency=currency).first()
+    return row.amount if row else Decimal("0")

@@ -1,0 +1,136 @@
+"""The written handling report: HTML and PDF in the customer's language, stored and sent.
+
+Closing a complaint writes it [S0 §03]; a regeneration stores the next version. The PDF
+is rendered by WeasyPrint with Noto Sans CJK so that Chinese text renders.
+"""
+
+import hashlib
+import logging
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _gettext
+from django.utils.translation import gettext_lazy as _
+
+from customers.models import Language
+from servicedesk.outbox.services import outbox_enqueue_email
+from tickets.audit import EventAction, record_event
+from tickets.models import Attachment
+
+from .models import Complaint, ComplaintReport, ScriptLanguage
+from .selectors import complaint_report_context
+
+logger = logging.getLogger(__name__)
+
+MSG_REPORT_SUBJECT = _("[%(reference)s] Your complaint handling report")
+MSG_REPORT_BODY = _(
+    "Dear %(name)s,\n\nyour complaint %(reference)s is closed. The attached report sets out "
+    "each step we took, what was found and agreed, and the follow-up.\n\n"
+    "Thank you for telling us; it helps us improve."
+)
+
+
+def report_language(complaint: Complaint) -> str:
+    """The customer's language (zh-Hans or English); zh-Hans when there is no customer."""
+    customer = complaint.ticket.customer
+    language = customer.language if customer else Language.ZH_HANS
+    return language if language in ScriptLanguage.values else ScriptLanguage.ZH_HANS
+
+
+def report_html_render(complaint: Complaint, *, language: str, version: int) -> str:
+    with translation.override(language):
+        context = complaint_report_context(complaint, language=language)
+        return render_to_string(
+            "complaints/report.html", {**context, "version": version, "language": language}
+        )
+
+
+def report_pdf_render(html: str) -> bytes:
+    # Imported here: WeasyPrint loads Pango at import, which pages that never print skip.
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+@transaction.atomic
+def complaint_report_generate(*, complaint: Complaint, actor) -> ComplaintReport:
+    """Write the next version of the report, attach it to the ticket, mail it to the customer."""
+    complaint = Complaint.objects.select_related("ticket", "ticket__customer", "category").get(
+        pk=complaint.pk
+    )
+    ticket = complaint.ticket
+    language = report_language(complaint)
+    last = complaint.reports.order_by("-version").values_list("version", flat=True).first()
+    version = (last or 0) + 1
+    html = report_html_render(complaint, language=language, version=version)
+    pdf = report_pdf_render(html)
+    file_name = f"{ticket.reference}-report-v{version}.pdf"
+    report = ComplaintReport(
+        complaint=complaint,
+        version=version,
+        language=language,
+        html=html,
+        created_by=actor if actor is not None and actor.is_authenticated else None,
+    )
+    stored = []
+    try:
+        report.pdf.save(file_name, ContentFile(pdf), save=False)
+        stored.append(report.pdf)
+        # The ticket's attachment row is written here rather than through ticket_attach:
+        # the file is ours, not an upload, and the ticket row need not be locked again.
+        attachment = Attachment(
+            ticket=ticket,
+            original_name=file_name,
+            content_type="application/pdf",
+            size_bytes=len(pdf),
+            sha256=hashlib.sha256(pdf).hexdigest(),
+            uploaded_by=report.created_by,
+        )
+        attachment.file.save(file_name, ContentFile(pdf), save=False)
+        stored.append(attachment.file)
+        attachment.save()
+        report.attachment = attachment
+        report.save()
+        record_event(
+            ticket,
+            actor,
+            EventAction.ATTACHMENT_ADDED,
+            after={"name": file_name, "size": len(pdf), "type": "application/pdf"},
+        )
+        from .services import ComplaintAction
+
+        record_event(
+            ticket,
+            actor,
+            ComplaintAction.REPORT_GENERATED,
+            field="report",
+            after={"version": version, "language": language},
+        )
+        customer = ticket.customer
+        if customer is not None and customer.email:
+            with translation.override(language):
+                subject = _gettext(MSG_REPORT_SUBJECT) % {"reference": ticket.reference}
+                body = _gettext(MSG_REPORT_BODY) % {
+                    "name": customer.name,
+                    "reference": ticket.reference,
+                }
+            # The e-mail sender attaches the files listed in payload["attachment_ids"].
+            outbox_enqueue_email(
+                topic="complaint.report",
+                to=customer.email,
+                subject=subject,
+                body=body,
+                payload={"attachment_ids": [attachment.pk], "complaint_report_id": report.pk},
+                ticket=ticket,
+                dedupe_key=f"complaint.report:{report.pk}",
+            )
+    except Exception:
+        # Django has no on-rollback hook: remove the stored files so no orphan remains.
+        for field_file in stored:
+            field_file.storage.delete(field_file.name)
+        raise
+    logger.info("complaint report written ticket=%s version=%s", ticket.reference, version)
+    return report

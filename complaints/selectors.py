@@ -1,0 +1,241 @@
+"""Read queries for complaints, shared by the pages, the API, the report and the analysis."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db import connection
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _gettext
+
+from .authority import approval_limit_of, is_within_authority
+from .models import (
+    RECORDED_STAGES,
+    Compensation,
+    CompensationStatus,
+    Complaint,
+    ContactMethod,
+    RecoveryAction,
+    ReplyScript,
+    RootCause,
+    Stage,
+    StageEntry,
+)
+from .stages import STAGE_CONTENT_FORMS
+
+# How a stored content value is shown: choices by their label, dates localised.
+_CHOICE_LABELS = {
+    "contact_channel": ContactMethod,
+    "method": ContactMethod,
+    "root_cause": RootCause,
+    "recovery_actions": RecoveryAction,
+}
+# Stored alongside the facts but shown elsewhere (the compensation has its own section).
+_HIDDEN_CONTENT = frozenset({"compensation", "none_agreed", "contact_made"})
+
+
+def sla_clock_model():
+    """The SLA engine's Clock model once its table exists, else None (reports show "—")."""
+    try:
+        from tickets.sla.models import Clock
+    except ImportError:
+        return None
+    if Clock._meta.db_table not in connection.introspection.table_names():
+        return None
+    return Clock
+
+
+def complaints_visible_to(user) -> QuerySet[Complaint]:
+    return Complaint.objects.visible_to(user).select_related(
+        "ticket", "ticket__customer", "ticket__assignee", "category"
+    )
+
+
+def complaint_for_ticket(ticket) -> Complaint | None:
+    try:
+        return Complaint.objects.select_related("category").get(ticket=ticket)
+    except Complaint.DoesNotExist:
+        return None
+
+
+def _display_value(name: str, value, language: str | None) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _gettext("Yes") if value else _gettext("No")
+    choices = _CHOICE_LABELS.get(name)
+    if choices is not None:
+        values = value if isinstance(value, list) else [value]
+        labels = dict(choices.choices)
+        return ", ".join(str(labels.get(item, item)) for item in values)
+    if isinstance(value, str):
+        moment = parse_datetime(value) if "T" in value else None
+        if moment is not None:
+            return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+        day = parse_date(value) if len(value) == 10 else None
+        if day is not None:
+            return date_format(day, "DATE_FORMAT")
+    return str(value)
+
+
+@dataclass
+class StageFacts:
+    entry: StageEntry
+    facts: list[tuple[str, str]] = field(default_factory=list)
+
+
+def stage_facts(entry: StageEntry, *, language: str | None = None) -> StageFacts:
+    """The entry's content as (label, value) pairs in the order of the stage's form."""
+    form_fields = STAGE_CONTENT_FORMS[entry.stage].base_fields
+    facts = []
+    for name, form_field in form_fields.items():
+        if name in _HIDDEN_CONTENT or name not in entry.content:
+            continue
+        facts.append((str(form_field.label), _display_value(name, entry.content[name], language)))
+    return StageFacts(entry=entry, facts=facts)
+
+
+def complaint_entries(complaint: Complaint) -> list[StageEntry]:
+    return list(
+        StageEntry.objects.filter(complaint=complaint)
+        .select_related("actor", "actor__staff_profile", "compensation")
+        .order_by("created_at", "pk")
+    )
+
+
+def complaint_report_context(complaint: Complaint, *, language: str) -> dict:
+    """Everything the written report shows; call inside translation.override(language)."""
+    entries = complaint_entries(complaint)
+    current = [entry for entry in entries if entry.round == complaint.round]
+    earlier = [entry for entry in entries if entry.round != complaint.round]
+    timings = []
+    previous_at = complaint.opened_at
+    for entry in current:
+        timings.append((entry, entry.created_at - previous_at))
+        previous_at = entry.created_at
+    compensation = next(
+        (entry.compensation for entry in current if entry.compensation_id is not None), None
+    )
+    follow_up = next((entry for entry in current if entry.stage == Stage.FOLLOW_UP), None)
+    clock_model = sla_clock_model()
+    clocks = (
+        list(clock_model.objects.filter(ticket_id=complaint.ticket_id).order_by("started_at", "pk"))
+        if clock_model is not None
+        else None
+    )
+    return {
+        "complaint": complaint,
+        "ticket": complaint.ticket,
+        "customer": complaint.ticket.customer,
+        "category_name": complaint.category.display_name(language),
+        "stages": [stage_facts(entry, language=language) for entry in current],
+        "earlier_entries": earlier,
+        "timings": timings,
+        "total_time": (complaint.closed_at or timezone.now()) - complaint.opened_at,
+        "compensation": compensation,
+        "follow_up": stage_facts(follow_up, language=language) if follow_up else None,
+        "clocks": clocks,
+        "stage_names": [Stage(stage).label for stage in RECORDED_STAGES],
+    }
+
+
+@dataclass
+class ComplaintPanel:
+    complaint: Complaint
+    stages: list[StageFacts]
+    next_stage: str | None
+    compensations: list[Compensation]
+    pending_compensation: Compensation | None
+    approved_compensation: Compensation | None
+    can_handle: bool
+    can_reopen: bool
+    can_lower_severity: bool
+    reports: list
+
+
+def complaint_panel(complaint: Complaint, *, user) -> ComplaintPanel:
+    """What the stage panel on the ticket page shows (a fixed number of queries)."""
+    entries = [e for e in complaint_entries(complaint) if e.round == complaint.round]
+    compensations = list(
+        Compensation.objects.filter(complaint=complaint)
+        .select_related("requested_by", "decided_by")
+        .order_by("-requested_at", "-pk")
+    )
+    in_round = [c for c in compensations if c.round == complaint.round]
+    pending = next((c for c in in_round if c.status == CompensationStatus.PENDING_APPROVAL), None)
+    approved = next((c for c in in_round if c.status == CompensationStatus.APPROVED), None)
+    return ComplaintPanel(
+        complaint=complaint,
+        stages=[stage_facts(entry) for entry in entries],
+        next_stage=complaint.next_stage,
+        compensations=compensations,
+        pending_compensation=pending,
+        approved_compensation=approved,
+        can_handle=is_within_authority(user, complaint.severity),
+        can_reopen=user.has_perm("complaints.reopen_complaint"),
+        can_lower_severity=user.has_perm("complaints.lower_complaint_severity"),
+        reports=list(complaint.reports.order_by("-version")[:5]),
+    )
+
+
+@dataclass
+class PendingApproval:
+    compensation: Compensation
+    can_decide: bool
+    reason_not: str
+
+
+def approvals_pending_for(user) -> list[PendingApproval]:
+    """Compensations waiting for approval that this user may see, each with whether they
+    may decide it (not their own, within their limit)."""
+    pending = (
+        Compensation.objects.filter(status=CompensationStatus.PENDING_APPROVAL)
+        .filter(complaint__in=Complaint.objects.visible_to(user).values("pk"))
+        .select_related(
+            "complaint",
+            "complaint__ticket",
+            "complaint__ticket__customer",
+            "complaint__category",
+            "requested_by",
+        )
+        .order_by("requested_at", "pk")
+    )
+    limits: dict[str, object] = {}
+    rows = []
+    for compensation in pending:
+        if compensation.currency not in limits:
+            limits[compensation.currency] = approval_limit_of(user, compensation.currency)
+        if compensation.requested_by_id == user.pk:
+            rows.append(PendingApproval(compensation, False, _gettext("Your own request")))
+        elif compensation.amount > limits[compensation.currency]:
+            rows.append(PendingApproval(compensation, False, _gettext("Above your limit")))
+        else:
+            rows.append(PendingApproval(compensation, True, ""))
+    return rows
+
+
+def reply_scripts_for(language: str | None = None, *, active_only: bool = True):
+    scripts = ReplyScript.objects.all()
+    if active_only:
+        scripts = scripts.filter(active=True)
+    if language:
+        scripts = scripts.filter(language=language)
+    return scripts.order_by("language", "position", "pk")
+
+
+def complaints_opened_between(start: datetime, end: datetime) -> QuerySet[Complaint]:
+    return Complaint.objects.filter(opened_at__gte=start, opened_at__lt=end)
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def complaint_with_entries(complaint_id: int) -> Complaint:
+    return (
+        Complaint.objects.select_related("ticket", "ticket__customer", "category")
+        .prefetch_related(Prefetch("entries", queryset=StageEntry.objects.order_by("created_at")))
+        .get(pk=complaint_id)
+    )
