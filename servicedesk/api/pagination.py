@@ -1,5 +1,8 @@
 """Cursor pagination: stable while rows are inserted, no COUNT(*) over big tables."""
 
+from base64 import b64decode
+from urllib import parse
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from rest_framework.exceptions import NotFound
@@ -27,6 +30,17 @@ class StableCursorPagination(CursorPagination):
     max_page_size = MAX_PAGE_SIZE
 
     def decode_cursor(self, request):
+        encoded = request.query_params.get(self.cursor_query_param)
+        if encoded is None:
+            return None
+        # DRF decodes leniently ("!!!" reads as the first page); a cursor we did not
+        # issue is refused instead, so a client bug shows up at once.
+        try:
+            querystring = b64decode(encoded.encode("ascii"), validate=True).decode("ascii")
+        except (ValueError, UnicodeError):
+            raise invalid_cursor() from None
+        if not set(parse.parse_qs(querystring, keep_blank_values=True)) & {"o", "r", "p"}:
+            raise invalid_cursor()
         try:
             return super().decode_cursor(request)
         except NotFound:

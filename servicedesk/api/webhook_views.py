@@ -1,9 +1,12 @@
 """/api/v1/webhooks/: integrations register the URLs and events they want."""
 
+import django_filters
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers
 from rest_framework.response import Response
 
+from .filters import YesNoFilter
 from .models import WebhookEndpoint, WebhookEvent
 from .scopes import Scope
 from .serializers import InputSerializer
@@ -53,6 +56,14 @@ class WebhookEndpointChange(InputSerializer):
     active = serializers.BooleanField(required=False)
 
 
+class WebhookEndpointFilter(django_filters.FilterSet):
+    active = YesNoFilter(field_name="active", label=_("active"))
+
+    class Meta:
+        model = WebhookEndpoint
+        fields = ()
+
+
 class WebhookEndpointViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     """Webhook endpoints. The signing secret is returned once, when the endpoint is created."""
 
@@ -65,7 +76,7 @@ class WebhookEndpointViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, A
         "create": ["api.add_webhookendpoint"],
         "partial_update": ["api.change_webhookendpoint"],
     }
-    filterset_fields = ("active",)
+    filterset_class = WebhookEndpointFilter
     ordering_fields = ("id",)
 
     @extend_schema(request=WebhookEndpointInput, responses={201: WebhookEndpointCreatedSerializer})

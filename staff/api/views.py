@@ -6,6 +6,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from rest_framework import mixins
 
+from servicedesk.api.filters import YesNoFilter
 from servicedesk.api.scopes import Scope
 from servicedesk.api.views import ApiViewSet
 from staff.models import StaffLevel, Team
@@ -20,7 +21,7 @@ class StaffFilter(django_filters.FilterSet):
         field_name="staff_profile__level", choices=StaffLevel.choices, label=_("level")
     )
     team_id = django_filters.NumberFilter(field_name="teams", label=_("team"))
-    is_active = django_filters.BooleanFilter(label=_("active"))
+    is_active = YesNoFilter(field_name="is_active", label=_("active"))
 
     class Meta:
         model = User

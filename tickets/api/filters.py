@@ -5,6 +5,7 @@ from django.apps import apps
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
+from servicedesk.api.filters import YesNoFilter
 from tickets.models import Channel, Kind, Priority, Status, Ticket
 
 # Clock states of the SLA engine (tickets/sla); a breached clock stays breached.
@@ -37,9 +38,7 @@ class TicketFilter(django_filters.FilterSet):
     kind = django_filters.MultipleChoiceFilter(choices=Kind.choices, label=_("kind"))
     team_id = django_filters.NumberFilter(field_name="team_id", label=_("team"))
     assignee_id = django_filters.NumberFilter(field_name="assignee_id", label=_("assignee"))
-    unassigned = django_filters.BooleanFilter(
-        field_name="assignee", lookup_expr="isnull", label=_("unassigned")
-    )
+    unassigned = YesNoFilter(field_name="assignee", lookup_expr="isnull", label=_("unassigned"))
     customer_id = django_filters.NumberFilter(field_name="customer_id", label=_("customer"))
     reference = django_filters.CharFilter(field_name="reference", label=_("reference"))
     created_after = django_filters.IsoDateTimeFilter(
@@ -57,9 +56,7 @@ class TicketFilter(django_filters.FilterSet):
     sla_state = django_filters.ChoiceFilter(
         choices=SLA_STATES, method="filter_sla_state", label=_("has an SLA clock in this state")
     )
-    breached = django_filters.BooleanFilter(
-        method="filter_breached", label=_("has a breached SLA clock")
-    )
+    breached = YesNoFilter(method="filter_breached", label=_("has a breached SLA clock"))
 
     class Meta:
         model = Ticket

@@ -1,0 +1,174 @@
+"""Bad input is a 4xx in the one error shape, and writes nothing."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from customers.models import Customer
+from tickets.models import Ticket
+
+pytestmark = pytest.mark.django_db
+
+SHAPE = {"detail", "code", "fields"}
+
+
+def post_raw(api, body: bytes, content_type="application/json", path="/api/v1/tickets/"):
+    return api.generic("POST", path, body, content_type=content_type)
+
+
+def assert_refused(response, status, code):
+    assert response.status_code == status, response.content
+    assert set(response.json()) == SHAPE
+    assert response.json()["code"] == code
+    assert Ticket.objects.count() == 0
+    return response.json()
+
+
+def test_a_missing_required_field_is_named(api):
+    body = assert_refused(api.post("/api/v1/tickets/", {}, format="json"), 400, "invalid")
+    assert list(body["fields"]) == ["subject"]
+
+
+def test_extra_fields_are_refused_and_named(api):
+    response = api.post(
+        "/api/v1/tickets/", {"subject": "x", "colour": "red", "id": 5}, format="json"
+    )
+    body = assert_refused(response, 400, "invalid")
+    assert sorted(body["fields"]) == ["colour", "id"]
+
+
+def test_a_wrongly_typed_field_is_named(api):
+    response = api.post(
+        "/api/v1/tickets/", {"subject": ["not", "a", "string"], "customer": "abc"}, format="json"
+    )
+    body = assert_refused(response, 400, "invalid")
+    assert sorted(body["fields"]) == ["customer", "subject"]
+
+
+def test_an_unknown_choice_is_named(api):
+    body = assert_refused(
+        api.post("/api/v1/tickets/", {"subject": "x", "priority": "whenever"}, format="json"),
+        400,
+        "invalid",
+    )
+    assert list(body["fields"]) == ["priority"]
+
+
+def test_a_body_that_is_not_an_object_is_400(api):
+    assert_refused(post_raw(api, b"[1, 2, 3]"), 400, "invalid")
+
+
+def test_malformed_json_is_400_parse_error(api):
+    assert_refused(post_raw(api, b'{"subject": '), 400, "parse_error")
+
+
+def test_a_non_utf8_body_is_400(api):
+    assert_refused(post_raw(api, '{"subject": "caf\u00e9"}'.encode("latin-1")), 400, "parse_error")
+
+
+def test_a_10_mb_json_body_is_413(api):
+    body = b'{"subject": "' + b"x" * (10 * 1024 * 1024) + b'"}'
+    assert_refused(post_raw(api, body), 413, "request_too_large")
+
+
+def test_a_10_mb_json_body_with_an_idempotency_key_is_413(api):
+    body = b'{"subject": "' + b"x" * (10 * 1024 * 1024) + b'"}'
+    response = api.generic(
+        "POST", "/api/v1/tickets/", body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="a"
+    )
+    assert_refused(response, 413, "request_too_large")
+
+
+def test_a_wrong_content_type_is_415(api):
+    assert_refused(
+        post_raw(api, b"subject=x", content_type="application/x-www-form-urlencoded"),
+        415,
+        "unsupported_media_type",
+    )
+
+
+def test_json_to_the_attachment_endpoint_is_415(api, integration, team):
+    from tickets import services
+
+    ticket = services.ticket_create(actor=integration, subject="x", channel="api", team=team)
+    response = api.post(f"/api/v1/tickets/{ticket.pk}/attachments/", {"file": "x"}, format="json")
+    assert response.status_code == 415
+    assert response.json()["code"] == "unsupported_media_type"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/tickets/999999/",
+        "/api/v1/tickets/999999/events/",
+        "/api/v1/customers/424242/",
+        "/api/v1/nothing-here/",
+        "/api/v1/tickets/not-a-number/",
+        "/api/v1/tickets",
+    ],
+)
+def test_unknown_ids_and_paths_are_404_in_the_shape(api, path):
+    response = api.get(path)
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+
+def test_an_id_beyond_the_integer_range_is_404(api):
+    assert api.get(f"/api/v1/tickets/{2**70}/").status_code == 404
+
+
+def test_a_reference_to_an_unknown_customer_is_400(api):
+    body = assert_refused(
+        api.post("/api/v1/tickets/", {"subject": "x", "customer": 10**12}, format="json"),
+        400,
+        "invalid",
+    )
+    assert list(body["fields"]) == ["customer"]
+
+
+def test_a_huge_page_size_is_capped(api, integration, team):
+    from tickets import services
+
+    for index in range(3):
+        services.ticket_create(actor=integration, subject=f"t{index}", channel="api", team=team)
+    response = api.get("/api/v1/tickets/", {"page_size": 10**9})
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == 3
+
+
+@pytest.mark.parametrize("cursor", ["garbage", "!!!", "cD1hYmM=", "bz0tMQ==", "\u00e9"])
+def test_an_invalid_cursor_is_400(api, cursor):
+    response = api.get("/api/v1/tickets/", {"cursor": cursor})
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_cursor"
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"created_after": "yesterday"},
+        {"status": "sleeping"},
+        {"team_id": "x"},
+        {"breached": "maybe"},
+    ],
+)
+def test_an_invalid_filter_is_400_naming_it(api, params):
+    response = api.get("/api/v1/tickets/", params)
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid"
+    assert list(response.json()["fields"]) == list(params)
+
+
+def test_bad_customer_input_writes_nothing(make_client, supervisor):
+    client = make_client(supervisor)
+    response = client.post("/api/v1/customers/", {"name": "X", "email": "not-mail"}, format="json")
+    assert response.status_code == 400
+    assert list(response.json()["fields"]) == ["email"]
+    assert Customer.objects.count() == 0
+
+
+def test_a_session_post_without_csrf_is_403_in_the_shape(integration):
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(integration)
+    response = client.post("/api/v1/tickets/", {"subject": "x"}, format="json")
+    assert response.status_code == 403
+    assert set(response.json()) == SHAPE

@@ -1,0 +1,130 @@
+"""Who may call what: token scopes, the pages' visibility rules, revoked tokens."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from servicedesk.api.services import api_token_revoke
+from tests.factories import TeamFactory, UserFactory
+from tickets import services
+from tickets.models import Channel, Ticket
+
+pytestmark = pytest.mark.django_db
+
+
+def open_ticket(team, actor):
+    return services.ticket_create(actor=actor, subject="Help", channel=Channel.API, team=team)
+
+
+def test_a_request_without_credentials_is_401_in_the_error_shape():
+    response = APIClient().get("/api/v1/tickets/")
+    assert response.status_code == 401
+    assert response.json() == {
+        "detail": "Authentication credentials were not provided.",
+        "code": "not_authenticated",
+        "fields": {},
+    }
+    assert response["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_a_revoked_token_is_401(api):
+    assert api.get("/api/v1/tickets/").status_code == 200
+    api_token_revoke(token=api.token)
+    response = api.get("/api/v1/tickets/")
+    assert response.status_code == 401
+    assert response.json()["code"] == "authentication_failed"
+
+
+def test_a_token_with_a_wrong_secret_is_401(api):
+    prefix = api.token.prefix
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer sd_{prefix}_not-the-secret")
+    assert api.get("/api/v1/tickets/").status_code == 401
+
+
+def test_the_token_is_stored_only_as_a_digest(api):
+    api.token.refresh_from_db()
+    assert api.plain not in (api.token.digest, api.token.prefix)
+    assert api.token.matches(api.plain)
+
+
+def test_a_read_only_token_cannot_create_tickets(make_client, integration):
+    client = make_client(integration, scopes=["tickets:read"])
+    assert client.get("/api/v1/tickets/").status_code == 200
+    response = client.post("/api/v1/tickets/", {"subject": "x"}, format="json")
+    assert response.status_code == 403
+    assert response.json()["code"] == "insufficient_scope"
+    assert Ticket.objects.count() == 0
+
+
+def test_a_token_without_customers_read_cannot_list_customers(make_client, integration):
+    client = make_client(integration, scopes=["tickets:read"])
+    assert client.get("/api/v1/customers/").json()["code"] == "insufficient_scope"
+
+
+def test_sla_clocks_need_the_sla_scope(make_client, integration, team):
+    ticket = open_ticket(team, integration)
+    client = make_client(integration, scopes=["tickets:read"])
+    assert client.get(f"/api/v1/tickets/{ticket.pk}/sla/").status_code == 403
+    client = make_client(integration, scopes=["tickets:read", "sla:read"])
+    assert client.get(f"/api/v1/tickets/{ticket.pk}/sla/").status_code == 200
+
+
+def test_another_teams_ticket_is_404_for_read_and_write(api, integration, other_team):
+    stranger = UserFactory(teams=[other_team])
+    ticket = open_ticket(other_team, stranger)
+    assert api.get(f"/api/v1/tickets/{ticket.pk}/").status_code == 404
+    response = api.post(f"/api/v1/tickets/{ticket.pk}/notes/", {"body": "x"}, format="json")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+    assert ticket.messages.count() == 0
+    assert ticket.pk not in [row["id"] for row in api.get("/api/v1/tickets/").json()["results"]]
+
+
+def test_a_manager_token_sees_every_teams_tickets(make_client, manager, other_team):
+    ticket = open_ticket(other_team, manager)
+    assert make_client(manager).get(f"/api/v1/tickets/{ticket.pk}/").status_code == 200
+
+
+def test_a_browser_session_works_without_a_token_and_without_scopes(client, integration, team):
+    ticket = open_ticket(team, integration)
+    client.force_login(integration)
+    assert client.get(f"/api/v1/tickets/{ticket.pk}/").status_code == 200
+
+
+def test_contact_details_are_masked_for_agents_and_shown_to_supervisors(
+    make_client, integration, supervisor, customer
+):
+    masked = make_client(integration).get(f"/api/v1/customers/{customer.pk}/").json()
+    assert masked["phone"] == "138****5678" and masked["email"] == "z***@example.com"
+    clear = make_client(supervisor).get(f"/api/v1/customers/{customer.pk}/").json()
+    assert clear["phone"] == "13812345678" and clear["email"] == "zhang.wei@example.com"
+
+
+def test_agents_cannot_register_webhooks_but_managers_can(make_client, integration, manager):
+    body = {"name": "crm", "url": "http://127.0.0.1:9/hook", "events": ["ticket.created"]}
+    assert (
+        make_client(integration).post("/api/v1/webhooks/", body, format="json").status_code == 403
+    )
+    response = make_client(manager).post("/api/v1/webhooks/", body, format="json")
+    assert response.status_code == 201
+    assert len(response.json()["secret"]) >= 16
+    listed = make_client(manager).get(f"/api/v1/webhooks/{response.json()['id']}/").json()
+    assert "secret" not in listed
+
+
+def test_staff_list_shows_role_level_and_teams(make_client, integration, supervisor, team):
+    rows = make_client(integration).get("/api/v1/staff/").json()["results"]
+    by_name = {row["username"]: row for row in rows}
+    assert by_name["supervisor"]["role"] == "supervisor"
+    assert by_name["supervisor"]["level"] == "supervisor"
+    assert by_name["crm-integration"]["teams"] == [{"id": team.pk, "name": "Support"}]
+
+
+def test_staff_list_query_count_is_constant(make_client, integration, django_assert_num_queries):
+    client = make_client(integration)
+    client.get("/api/v1/staff/")
+    with django_assert_num_queries(4):  # token, staff, groups, teams
+        client.get("/api/v1/staff/")
+    for index in range(10):
+        UserFactory(teams=[TeamFactory(name=f"T{index}")])
+    with django_assert_num_queries(4):
+        assert len(client.get("/api/v1/staff/").json()["results"]) == 11
