@@ -29,6 +29,7 @@ SCOPE_CHOICES = [
     (QueueScope.UNASSIGNED, _("Unassigned")),
     (QueueScope.ALL, _("All")),
 ]
+ANY_STATUS = "any"
 ORDERING_CHOICES = [
     ("priority", _("Priority, then newest")),
     ("newest", _("Newest first")),
@@ -73,8 +74,11 @@ class QueueFilterForm(forms.Form):
 
     scope = forms.ChoiceField(label=_("Queue"), choices=SCOPE_CHOICES, required=False)
     q = forms.CharField(label=_("Search"), max_length=200, required=False)
+    # Blank means "still being worked": resolved and closed tickets are asked for explicitly.
     status = forms.ChoiceField(
-        label=_("Status"), choices=_with_blank(Status.choices, _("Any status")), required=False
+        label=_("Status"),
+        choices=[("", _("Unresolved")), (ANY_STATUS, _("Any status")), *Status.choices],
+        required=False,
     )
     priority = forms.ChoiceField(
         label=_("Priority"),
@@ -102,7 +106,8 @@ class QueueFilterForm(forms.Form):
         defaults = QueueFilters()
         return QueueFilters(
             scope=values.get("scope") or defaults.scope,
-            status=values.get("status") or "",
+            status="" if values.get("status") in ("", None, ANY_STATUS) else values["status"],
+            unresolved=not values.get("status"),
             priority=values.get("priority") or "",
             channel=values.get("channel") or "",
             category_id=values.get("category"),

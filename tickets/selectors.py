@@ -8,6 +8,7 @@ from django.http import Http404
 
 from .audit import action_label
 from .models import (
+    OPEN_STATUSES,
     PRIORITY_RANK,
     Attachment,
     Ticket,
@@ -36,6 +37,8 @@ QUEUE_ORDERINGS = {
 class QueueFilters:
     scope: str = QueueScope.ALL
     status: str = ""
+    # Only tickets still being worked (new, open, pending); an explicit status overrides it.
+    unresolved: bool = False
     priority: str = ""
     channel: str = ""
     category_id: int | None = None
@@ -64,6 +67,8 @@ def agent_queue(*, user, filters: QueueFilters) -> QuerySet[Ticket]:
         tickets = tickets.filter(assignee__isnull=True)
     if filters.status:
         tickets = tickets.filter(status=filters.status)
+    elif filters.unresolved:
+        tickets = tickets.filter(status__in=OPEN_STATUSES)
     if filters.priority:
         tickets = tickets.filter(priority=filters.priority)
     if filters.channel:

@@ -288,7 +288,7 @@ def new(request):
 def _chooser_context(request, choice=None) -> dict:
     return {
         "choice": choice,
-        "templates": IntakeTemplate.objects.filter(active=True).order_by("kind", "name"),
+        "templates": IntakeTemplate.objects.filter(active=True).order_by("pk"),
         "language": request.LANGUAGE_CODE,
     }
 

@@ -17,6 +17,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from django.utils.timesince import timesince
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -120,9 +121,9 @@ def field_label(field_name: str) -> str:
     if not field_name:
         return ""
     try:
-        return Ticket._meta.get_field(field_name).verbose_name
+        return capfirst(Ticket._meta.get_field(field_name).verbose_name)
     except FieldDoesNotExist:  # events of other apps may name fields of their own
-        return field_name.replace("_", " ")
+        return capfirst(field_name.replace("_", " "))
 
 
 @register.filter

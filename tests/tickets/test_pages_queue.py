@@ -75,10 +75,20 @@ def test_team_tab_leaves_out_my_tickets_of_other_teams(agent_client, agent, team
     assert references(agent_client.get(QUEUE, {"scope": "team"})) == [team_ticket.reference]
 
 
+def test_queue_shows_unresolved_tickets_unless_asked_for_any_status(agent_client, team):
+    working = TicketFactory(team=team, status=Status.PENDING_CUSTOMER)
+    done = TicketFactory(team=team, status=Status.CLOSED)
+    assert references(agent_client.get(QUEUE)) == [working.reference]
+    assert set(references(agent_client.get(QUEUE, {"status": "any"}))) == {
+        working.reference,
+        done.reference,
+    }
+
+
 def test_status_filter(agent_client, team):
-    wanted = TicketFactory(team=team, status=Status.OPEN)
+    wanted = TicketFactory(team=team, status=Status.CLOSED)
     TicketFactory(team=team, status=Status.NEW)
-    assert references(agent_client.get(QUEUE, {"status": "open"})) == [wanted.reference]
+    assert references(agent_client.get(QUEUE, {"status": "closed"})) == [wanted.reference]
 
 
 def test_priority_filter(agent_client, team):
