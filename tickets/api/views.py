@@ -356,12 +356,8 @@ class InboundEmailView(ApiViewSet):
     action_permissions = {"create": ["tickets.add_ticket", "tickets.add_ticketmessage"]}
 
     def create(self, request):
-        if (
-            isinstance(request.data, dict)
-            and "raw" in request.data
-            and isinstance(request.data["raw"], bytes)
-        ):
-            raw = request.data["raw"]
+        if request.content_type.startswith(RawEmailParser.media_type):
+            raw = request.data.get("raw", b"")  # {} when the body is empty
         else:
             data = InboundEmailInput(data=request.data)
             data.is_valid(raise_exception=True)
