@@ -1,9 +1,33 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+DASHBOARD_PERMISSION = "sla.view_sla_dashboard"
+
 
 class SlaConfig(AppConfig):
     # A separate app label keeps the SLA engine's migrations apart from the tickets core.
     name = "tickets.sla"
     label = "sla"
     verbose_name = _("Service levels")
+
+    def ready(self) -> None:
+        from django.conf import settings
+        from django.core.exceptions import ImproperlyConfigured
+
+        from staff.models import Role
+        from staff.roles import grant_to_roles
+        from tickets.models import Status
+
+        from . import services  # noqa: F401  (registers the SLA audit action labels)
+
+        unknown = set(settings.SLA_PAUSING_STATUSES) - set(Status.values)
+        if unknown:
+            raise ImproperlyConfigured(
+                f"SLA_PAUSING_STATUSES names unknown ticket statuses: {sorted(unknown)}"
+            )
+        grant_to_roles(DASHBOARD_PERMISSION, [Role.SUPERVISOR, Role.MANAGER])
+        try:
+            from servicedesk.templatetags.desk import register_nav_item
+        except ImportError:  # the pages' navigation is optional for the engine
+            return
+        register_nav_item("sla:dashboard", _("SLA"), permission=DASHBOARD_PERMISSION)

@@ -50,3 +50,17 @@ def on_complaint_stage_entered(ticket, *, stage: str, at: datetime) -> None:
     from . import services
 
     services.sla_complaint_stage_entered(ticket=ticket, stage=stage, at=at)
+
+
+def on_ticket_classified(ticket, *, at: datetime) -> None:
+    """The ticket's problem type (category) was set: meets chat classification (5 min)."""
+    from . import services
+
+    services.sla_ticket_classified(ticket=ticket, at=at)
+
+
+def on_customer_tier_changed(customer, *, at: datetime) -> None:
+    """A customer's tier changed: the clocks of their open tickets are re-planned."""
+    from . import services
+
+    services.sla_customer_tier_changed(customer=customer, at=at)

@@ -1,35 +1,515 @@
-"""SLA engine services (start, pause, resume, meet, re-plan clocks).
+"""SLA engine services: clocks start, pause, resume, are met, re-planned and reopened here.
 
-Placeholder entry points until the SLA engine lands (issue #4): the ticket services
-already call them at the right moments.
+The ticket and complaint services call these (through hooks.py) inside their own
+transaction, with the ticket row already locked. Which event starts and which meets each
+metric is decided by the tables below, in one place:
+
+- first public reply meets first response, next response, service plan, feedback reply
+  and complaint first contact;
+- complaint first contact is also met by the "accept" stage (acceptance is contact made);
+  complaint response (by severity) is met by the "investigate" stage: the handler with
+  the authority for the severity has taken the complaint up;
+- resolution is met by the ticket being resolved (or closed) or the complaint closed;
+- department review runs while the ticket is pending internal (waiting on the department);
+- a reopen starts a new resolution cycle; met and breached clocks are never re-planned.
 """
 
+from collections.abc import Iterable
 from datetime import datetime
 
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
-def sla_ticket_created(*, ticket, at: datetime) -> None:
-    return None
+from tickets.audit import EventAction, record_event, register_action_labels
+from tickets.models import Status, Ticket, TicketEvent
 
-
-def sla_public_reply(*, ticket, at: datetime) -> None:
-    return None
-
-
-def sla_customer_message(*, ticket, at: datetime) -> None:
-    return None
-
-
-def sla_status_changed(*, ticket, before: str, after: str, at: datetime) -> None:
-    return None
-
-
-def sla_replan(*, ticket, at: datetime) -> None:
-    return None
-
-
-def sla_complaint_received(*, ticket, at: datetime) -> None:
-    return None
+from .models import (
+    OPEN_CLOCK_STATES,
+    Clock,
+    ClockPlan,
+    ClockState,
+    Metric,
+    PauseInterval,
+    PlanReason,
+    ResumeReason,
+    Target,
+)
+from .planning import Plan, PlanSpec, apply_plan, next_alert_at, plan_clock
+from .policies import TicketTerms, targets_for, ticket_complaint, ticket_terms
 
 
-def sla_complaint_stage_entered(*, ticket, stage: str, at: datetime) -> None:
-    return None
+class SlaAction:
+    WARNING = "sla.warning"
+    BREACHED = "sla.breached"
+    ESCALATED = "sla.escalated"
+    REPLANNED = "sla.replanned"
+
+
+register_action_labels(
+    {
+        SlaAction.WARNING: _("SLA warning"),
+        SlaAction.BREACHED: _("SLA breached"),
+        SlaAction.ESCALATED: _("SLA escalated to managers"),
+        SlaAction.REPLANNED: _("SLA re-planned"),
+    }
+)
+
+# Started when the ticket is created (and, on a re-plan, if a target newly applies).
+CREATION_METRICS = (
+    Metric.FIRST_RESPONSE,
+    Metric.CHAT_CLASSIFICATION,
+    Metric.SERVICE_PLAN,
+    Metric.FEEDBACK_REPLY,
+    Metric.RESOLUTION,
+)
+MET_BY_PUBLIC_REPLY = (
+    Metric.FIRST_RESPONSE,
+    Metric.NEXT_RESPONSE,
+    Metric.SERVICE_PLAN,
+    Metric.FEEDBACK_REPLY,
+    Metric.COMPLAINT_FIRST_CONTACT,
+)
+# A resolved request has evidently had its plan.
+MET_BY_RESOLUTION = (Metric.RESOLUTION, Metric.SERVICE_PLAN)
+COMPLAINT_METRICS = (Metric.COMPLAINT_FIRST_CONTACT, Metric.COMPLAINT_RESPONSE)
+MET_BY_COMPLAINT_STAGE = {
+    "accept": (Metric.COMPLAINT_FIRST_CONTACT,),
+    "investigate": (Metric.COMPLAINT_FIRST_CONTACT, Metric.COMPLAINT_RESPONSE),
+    "closed": (*COMPLAINT_METRICS, Metric.RESOLUTION),
+}
+FINISHED_STATUSES = (Status.RESOLVED, Status.CLOSED)
+
+
+def pausing_statuses() -> frozenset[str]:
+    """Statuses in which the ticket waits on the customer and its clocks stand still."""
+    return frozenset(settings.SLA_PAUSING_STATUSES)
+
+
+# --- reading the ticket's SLA state (inside the caller's transaction) ---------------------
+
+
+def _locked_clocks(ticket: Ticket, *, metrics: Iterable[str] | None = None) -> list[Clock]:
+    """Clocks that can still change: open ones, and breached ones not yet fulfilled."""
+    clocks = (
+        Clock.objects.select_for_update(of=("self",))
+        .filter(ticket=ticket)
+        .exclude(state__in=(ClockState.MET, ClockState.CANCELLED))
+    )
+    if metrics is not None:
+        clocks = clocks.filter(metric__in=list(metrics))
+    return list(clocks.select_related("calendar", "target__policy").order_by("pk"))
+
+
+def _closed_pauses(ticket: Ticket) -> list[tuple[datetime, datetime]]:
+    return list(
+        PauseInterval.objects.filter(ticket=ticket, resumed_at__isnull=False)
+        .order_by("paused_at")
+        .values_list("paused_at", "resumed_at")
+    )
+
+
+def _open_pause(ticket: Ticket) -> PauseInterval | None:
+    return (
+        PauseInterval.objects.select_for_update()
+        .filter(ticket=ticket, resumed_at__isnull=True)
+        .first()
+    )
+
+
+def _is_fulfilled(ticket: Ticket, metric: str) -> bool:
+    if metric in (Metric.FIRST_RESPONSE, Metric.SERVICE_PLAN, Metric.FEEDBACK_REPLY):
+        return ticket.first_response_at is not None
+    if metric == Metric.CHAT_CLASSIFICATION:
+        return ticket.category_id is not None
+    if metric == Metric.RESOLUTION:
+        return ticket.status in FINISHED_STATUSES
+    return False
+
+
+def _record_plan(clock: Clock, reason: str, at: datetime) -> None:
+    ClockPlan.objects.create(
+        clock=clock,
+        reason=reason,
+        target=clock.target,
+        policy_name=clock.policy_name,
+        calendar=clock.calendar,
+        target_duration=clock.target_duration,
+        paused_total=clock.paused_total,
+        due_at=clock.due_at,
+        warn_at=clock.warn_at,
+        planned_at=at,
+    )
+
+
+# --- the verbs ----------------------------------------------------------------------------
+
+
+def sla_start(
+    *,
+    ticket: Ticket,
+    metric: str,
+    target: Target,
+    at: datetime,
+    terms: TicketTerms,
+    cycle: int = 1,
+) -> Clock | None:
+    """Start a metric's clock; a clock that already exists for the cycle is left alone."""
+    if Clock.objects.filter(ticket=ticket, metric=metric, cycle=cycle).exists():
+        return None
+    plan = plan_clock(PlanSpec.from_target(target), started_at=at, pauses=())
+    clock = Clock(
+        ticket=ticket, metric=metric, cycle=cycle, started_at=at, is_urgent=terms.is_urgent
+    )
+    apply_plan(clock, plan)
+    if _open_pause(ticket) is not None:
+        # Started while the ticket waits on the customer: it stands still until resumed.
+        clock.state, clock.paused_at, clock.next_alert_at = ClockState.PAUSED, at, None
+    clock.save()
+    _record_plan(clock, PlanReason.STARTED, at)
+    return clock
+
+
+def sla_meet(*, ticket: Ticket, metrics: Iterable[str], at: datetime) -> list[Clock]:
+    """The events that fulfil `metrics` happened at `at`.
+
+    A clock met after its due time counts as breached (breached at its due time) even if
+    the sweep had not seen it yet; a breached clock gets its late met_at and no further
+    escalation. Met clocks are final.
+    """
+    met = []
+    for clock in _locked_clocks(ticket, metrics=metrics):
+        if clock.met_at is not None:
+            continue
+        if clock.state == ClockState.RUNNING:
+            late = at > clock.due_at
+        elif clock.state == ClockState.PAUSED:
+            late = clock.paused_at > clock.due_at
+        else:
+            late = False  # already breached: only the late met_at is added
+        if clock.state != ClockState.BREACHED:
+            clock.state = ClockState.BREACHED if late else ClockState.MET
+            if late:
+                clock.breached_at = clock.due_at
+        clock.met_at = at
+        clock.next_alert_at = next_alert_at(clock)
+        clock.save(update_fields=["state", "met_at", "breached_at", "next_alert_at", "updated_at"])
+        met.append(clock)
+    return met
+
+
+def sla_cancel(*, ticket: Ticket, at: datetime, metrics: Iterable[str] | None = None) -> None:
+    """Open clocks that can no longer be met (the ticket was closed) stop without a verdict."""
+    for clock in _locked_clocks(ticket, metrics=metrics):
+        if clock.state in OPEN_CLOCK_STATES:
+            _cancel(clock, at)
+
+
+def _cancel(clock: Clock, at: datetime) -> None:
+    clock.state, clock.ended_at, clock.next_alert_at = ClockState.CANCELLED, at, None
+    clock.save(update_fields=["state", "ended_at", "next_alert_at", "updated_at"])
+
+
+def sla_pause(*, ticket: Ticket, at: datetime, actor, status: str) -> PauseInterval | None:
+    """The ticket waits on the customer: every running clock stands still."""
+    if _open_pause(ticket) is not None:
+        return None
+    pause = PauseInterval.objects.create(
+        ticket=ticket,
+        status=status,
+        paused_at=at,
+        paused_by=actor if actor is not None and actor.is_authenticated else None,
+    )
+    # A clock already past due is breached, not paused: the sweep records it.
+    Clock.objects.filter(ticket=ticket, state=ClockState.RUNNING, due_at__gt=at).update(
+        state=ClockState.PAUSED, paused_at=at, next_alert_at=None
+    )
+    return pause
+
+
+def sla_resume(*, ticket: Ticket, at: datetime, reason: str) -> PauseInterval | None:
+    """The pause ends: paused clocks run again, due and warn times pushed by the working time
+    the pause removed (re-planned from the original start and every recorded pause)."""
+    pause = _open_pause(ticket)
+    if pause is None:
+        return None
+    pause.resumed_at, pause.resume_reason = at, reason
+    pause.save(update_fields=["resumed_at", "resume_reason"])
+    pauses = _closed_pauses(ticket)
+    for clock in _locked_clocks(ticket):
+        if clock.state != ClockState.PAUSED:
+            continue
+        clock.state, clock.paused_at = ClockState.RUNNING, None
+        apply_plan(
+            clock, plan_clock(PlanSpec.of_clock(clock), started_at=clock.started_at, pauses=pauses)
+        )
+        clock.save()
+        _record_plan(clock, PlanReason.RESUMED, at)
+    return pause
+
+
+def _plan_changed(clock: Clock, plan: Plan, is_urgent: bool) -> bool:
+    spec = plan.spec
+    return (
+        clock.target_id != (spec.target.pk if spec.target else None)
+        or clock.calendar_id != spec.calendar.pk
+        or clock.target_duration != spec.target_duration
+        or clock.warn_duration != spec.warn_duration
+        or clock.escalation_duration != spec.escalation_duration
+        or clock.due_at != plan.due_at
+        or clock.warn_at != plan.warn_at
+        or clock.escalate_at != plan.escalate_at
+        or clock.is_urgent != is_urgent
+    )
+
+
+def sla_replan(*, ticket: Ticket, at: datetime, reason: str = PlanReason.TERMS_CHANGED) -> None:
+    """Re-choose the targets and re-plan every open clock from its original start.
+
+    Clocks whose metric no longer has a target stop ("no longer applies"); creation
+    metrics that newly have one start from the ticket's creation. Met and breached
+    clocks keep their verdict.
+    """
+    terms = ticket_terms(ticket)
+    targets = targets_for(terms)
+    pauses = _closed_pauses(ticket)
+    for clock in _locked_clocks(ticket):
+        if clock.state not in OPEN_CLOCK_STATES:
+            continue
+        target = targets.get(clock.metric)
+        if target is None:
+            _cancel(clock, at)
+            _record_plan(clock, PlanReason.NO_TARGET, at)
+            continue
+        plan = plan_clock(PlanSpec.from_target(target), started_at=clock.started_at, pauses=pauses)
+        if not _plan_changed(clock, plan, terms.is_urgent):
+            continue
+        before = clock.due_at
+        clock.is_urgent = terms.is_urgent
+        apply_plan(clock, plan)
+        if clock.state == ClockState.PAUSED:
+            clock.next_alert_at = None
+        clock.save()
+        _record_plan(clock, reason, at)
+        if clock.due_at != before:
+            record_event(
+                ticket,
+                None,
+                SlaAction.REPLANNED,
+                field=clock.metric,
+                before=before,
+                after=clock.due_at,
+            )
+    if ticket.status == Status.CLOSED:
+        return
+    existing = set(Clock.objects.filter(ticket=ticket).values_list("metric", flat=True))
+    for metric in CREATION_METRICS:
+        if metric in targets and metric not in existing and not _is_fulfilled(ticket, metric):
+            sla_start(
+                ticket=ticket,
+                metric=metric,
+                target=targets[metric],
+                at=ticket.created_at,
+                terms=terms,
+            )
+
+
+def sla_reopen(*, ticket: Ticket, at: datetime) -> Clock | None:
+    """A reopened ticket starts a new resolution cycle; earlier cycles keep their verdict."""
+    terms = ticket_terms(ticket)
+    target = targets_for(terms).get(Metric.RESOLUTION)
+    if target is None:
+        return None
+    last = (
+        Clock.objects.filter(ticket=ticket, metric=Metric.RESOLUTION)
+        .order_by("-cycle")
+        .values_list("cycle", flat=True)
+        .first()
+    )
+    return sla_start(
+        ticket=ticket,
+        metric=Metric.RESOLUTION,
+        target=target,
+        at=at,
+        terms=terms,
+        cycle=(last or 0) + 1,
+    )
+
+
+def _start_next_cycle(ticket: Ticket, metric: str, *, at: datetime) -> Clock | None:
+    terms = ticket_terms(ticket)
+    target = targets_for(terms).get(metric)
+    if target is None:
+        return None
+    clocks = Clock.objects.filter(ticket=ticket, metric=metric)
+    if clocks.filter(state__in=OPEN_CLOCK_STATES).exists():
+        return None
+    last = clocks.order_by("-cycle").values_list("cycle", flat=True).first()
+    return sla_start(
+        ticket=ticket, metric=metric, target=target, at=at, terms=terms, cycle=(last or 0) + 1
+    )
+
+
+# --- entry points called by hooks.py ------------------------------------------------------
+
+
+@transaction.atomic
+def sla_ticket_created(*, ticket: Ticket, at: datetime) -> None:
+    terms = ticket_terms(ticket)
+    targets = targets_for(terms)
+    for metric in CREATION_METRICS:
+        if metric in targets:
+            sla_start(ticket=ticket, metric=metric, target=targets[metric], at=at, terms=terms)
+    if ticket.category_id is not None:
+        # Classified at intake: the classification target is met at once.
+        sla_meet(ticket=ticket, metrics=[Metric.CHAT_CLASSIFICATION], at=at)
+
+
+@transaction.atomic
+def sla_public_reply(*, ticket: Ticket, at: datetime) -> None:
+    sla_meet(ticket=ticket, metrics=MET_BY_PUBLIC_REPLY, at=at)
+
+
+@transaction.atomic
+def sla_customer_message(*, ticket: Ticket, at: datetime) -> None:
+    """The customer wrote: a ticket waiting on them resumes at once (no pause gaming), and a
+    next-response clock starts if the policy has one."""
+    if ticket.status == Status.PENDING_CUSTOMER:
+        sla_resume(ticket=ticket, at=at, reason=ResumeReason.CUSTOMER_MESSAGE)
+    if ticket.first_response_at is not None and ticket.status != Status.CLOSED:
+        _start_next_cycle(ticket, Metric.NEXT_RESPONSE, at=at)
+
+
+@transaction.atomic
+def sla_ticket_classified(*, ticket: Ticket, at: datetime) -> None:
+    """The problem type (category) was set: chat classification is met."""
+    sla_meet(ticket=ticket, metrics=[Metric.CHAT_CLASSIFICATION], at=at)
+
+
+def _status_actor(ticket: Ticket):
+    """Who made the status change just recorded (hooks do not pass the actor)."""
+    event = (
+        TicketEvent.objects.filter(ticket=ticket, action=EventAction.STATUS_CHANGED)
+        .select_related("actor")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    return event.actor if event is not None else None
+
+
+@transaction.atomic
+def sla_status_changed(*, ticket: Ticket, before: str, after: str, at: datetime) -> None:
+    pausing = pausing_statuses()
+    if after in FINISHED_STATUSES:
+        sla_resume(ticket=ticket, at=at, reason=ResumeReason.RESOLVED)
+        sla_meet(ticket=ticket, metrics=MET_BY_RESOLUTION, at=at)
+        if after == Status.CLOSED:
+            sla_cancel(ticket=ticket, at=at)
+        return
+    if before == Status.RESOLVED:
+        sla_reopen(ticket=ticket, at=at)
+    if before == Status.PENDING_INTERNAL:
+        sla_meet(ticket=ticket, metrics=[Metric.DEPARTMENT_REVIEW], at=at)
+    if after == Status.PENDING_INTERNAL:
+        _start_next_cycle(ticket, Metric.DEPARTMENT_REVIEW, at=at)
+    if after in pausing and before not in pausing:
+        sla_pause(ticket=ticket, at=at, actor=_status_actor(ticket), status=after)
+    elif before in pausing and after not in pausing:
+        sla_resume(ticket=ticket, at=at, reason=ResumeReason.STATUS)
+
+
+@transaction.atomic
+def sla_complaint_received(*, ticket: Ticket, at: datetime) -> None:
+    """Start first contact and the severity's response; the complaint's complexity and
+    severity may also change which resolution target applies."""
+    sla_replan(ticket=ticket, at=at)
+    terms = ticket_terms(ticket)
+    targets = targets_for(terms)
+    for metric in COMPLAINT_METRICS:
+        if metric in targets:
+            sla_start(ticket=ticket, metric=metric, target=targets[metric], at=at, terms=terms)
+
+
+@transaction.atomic
+def sla_complaint_stage_entered(*, ticket: Ticket, stage: str, at: datetime) -> None:
+    metrics = MET_BY_COMPLAINT_STAGE.get(stage)
+    if metrics:
+        sla_meet(ticket=ticket, metrics=metrics, at=at)
+
+
+@transaction.atomic
+def sla_customer_tier_changed(*, customer, at: datetime) -> None:
+    """A customer's tier changed: re-plan the clocks of their open tickets."""
+    tickets = Ticket.objects.select_for_update(of=("self",)).filter(customer=customer).open()
+    for ticket in tickets.select_related("customer").order_by("pk"):
+        sla_replan(ticket=ticket, at=at)
+
+
+def sla_replan_tickets(*, ticket_ids: Iterable[int], at: datetime, reason: str) -> int:
+    """Re-plan the open clocks of these tickets, one transaction per ticket.
+
+    Used after an administrator edits a calendar or a policy. The ticket is locked
+    before its clocks, in the same order as the ticket services, so this never deadlocks
+    with an agent's change.
+    """
+    count = 0
+    for ticket_id in ticket_ids:
+        with transaction.atomic():
+            ticket = (
+                Ticket.objects.select_for_update(of=("self",))
+                .select_related("customer")
+                .filter(pk=ticket_id)
+                .first()
+            )
+            if ticket is None:
+                continue
+            sla_replan(ticket=ticket, at=at, reason=reason)
+            count += 1
+    return count
+
+
+def tickets_on_calendar(calendar_id: int) -> list[int]:
+    """Tickets with an open clock on the calendar."""
+    clocks = Clock.objects.filter(state__in=OPEN_CLOCK_STATES, calendar_id=calendar_id)
+    return sorted(set(clocks.values_list("ticket_id", flat=True)))
+
+
+def tickets_for_policy(policy) -> list[int]:
+    """Open tickets the policy may concern: those with a clock under it now, and those its
+    match fields could newly select (complaint severity is not narrowed: re-planning a
+    ticket the policy does not match changes nothing)."""
+    on_policy = Clock.objects.filter(state__in=OPEN_CLOCK_STATES, target__policy=policy)
+    matching = Ticket.objects.open()
+    for field in ("kind", "priority", "complexity", "channel"):
+        if getattr(policy, field):
+            matching = matching.filter(**{field: getattr(policy, field)})
+    if policy.tier:
+        matching = matching.filter(customer__tier=policy.tier)
+    if policy.team_id:
+        matching = matching.filter(team_id=policy.team_id)
+    ids = set(on_policy.values_list("ticket_id", flat=True))
+    ids.update(matching.values_list("pk", flat=True))
+    return sorted(ids)
+
+
+__all__ = [
+    "SlaAction",
+    "pausing_statuses",
+    "sla_cancel",
+    "sla_complaint_received",
+    "sla_complaint_stage_entered",
+    "sla_customer_message",
+    "sla_customer_tier_changed",
+    "sla_meet",
+    "sla_pause",
+    "sla_public_reply",
+    "sla_reopen",
+    "sla_replan",
+    "sla_replan_tickets",
+    "sla_resume",
+    "sla_start",
+    "sla_status_changed",
+    "sla_ticket_classified",
+    "sla_ticket_created",
+    "ticket_complaint",
+]

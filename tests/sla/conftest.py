@@ -1,0 +1,60 @@
+"""Fixtures of the SLA tests: the default policies, a known working week, helpers."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.apps import apps
+
+from tickets import services as tickets
+from tickets.models import Channel
+from tickets.sla.defaults import install_defaults
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def shanghai(*args: int) -> datetime:
+    return datetime(*args, tzinfo=SHANGHAI)
+
+
+# Wednesday 4 March 2026, 10:00 in Shanghai: an ordinary working day (no holiday near).
+WEDNESDAY_10 = shanghai(2026, 3, 4, 10, 0)
+
+
+@pytest.fixture
+def sla_defaults(db):
+    """The policies of requirements §7 (a transactional test elsewhere may have flushed
+    the rows the migration loaded; installing is idempotent)."""
+    install_defaults(apps)
+
+
+@pytest.fixture
+def clock_at():
+    """Freeze time at a moment; move it with .move_to(); time does not tick by itself."""
+    travellers = []
+
+    def freeze(moment: datetime):
+        traveller = time_machine.travel(moment, tick=False)
+        travellers.append(traveller)
+        return traveller.start()
+
+    yield freeze
+    for traveller in reversed(travellers):
+        traveller.stop()
+
+
+@pytest.fixture
+def wednesday(clock_at):
+    return clock_at(WEDNESDAY_10)
+
+
+@pytest.fixture
+def new_ticket(sla_defaults, agent, team, customer):
+    def create(**fields):
+        values = {"actor": agent, "subject": "Printer jams", "channel": Channel.EMAIL, "team": team}
+        values.update(customer=customer, assignee=agent)
+        values.update(fields)
+        return tickets.ticket_create(**values)
+
+    return create

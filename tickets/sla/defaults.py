@@ -1,0 +1,150 @@
+"""The default calendars, policies and targets of requirements.md §7, as data.
+
+Loaded once by migration 0002; afterwards every row is the administrator's to edit.
+`install_defaults` takes a model registry so the migration can pass its historical
+models; it only adds what is missing, so running it again changes nothing.
+"""
+
+from datetime import time
+
+CN_CALENDAR = "CN working calendar"
+ALWAYS_OPEN_CALENDAR = "24×7"
+
+# Monday–Friday 09:00–12:00 and 13:00–18:00 Asia/Shanghai (requirements §7).
+CN_TIME_ZONE = "Asia/Shanghai"
+CN_WORKING_HOURS = ((time(9), time(12)), (time(13), time(18)))
+CN_WORKING_WEEKDAYS = range(5)
+
+DEFAULT_WARN_AT_PERCENT = 80
+DEFAULT_MANAGER_ESCALATION_PERCENT = 150
+
+# (policy name, order, match fields, targets); a target is
+# (metric, duration, unit, calendar, warn_after in the same unit or None).
+DEFAULT_POLICIES = (
+    (
+        # Every customer problem closed within 24 hours as the general aim [S0 §01].
+        # Complex work has its own plan timeline (3–5 business days), hence "simple" only.
+        "General aim: problem closed",
+        100,
+        {"complexity": "simple"},
+        (("resolution", 24, "hours", ALWAYS_OPEN_CALENDAR, None),),
+    ),
+    (
+        # Online chat: first response within 1 minute, classified within 5 [S1 §2.1].
+        "Online chat",
+        100,
+        {"channel": "chat"},
+        (
+            ("first_response", 1, "minutes", CN_CALENDAR, None),
+            ("chat_classification", 5, "minutes", CN_CALENDAR, None),
+        ),
+    ),
+    (
+        # Simple requests: a service plan within 24 hours [S1 §2.2].
+        "Simple request",
+        100,
+        {"kind": "request", "complexity": "simple"},
+        (("service_plan", 24, "hours", ALWAYS_OPEN_CALENDAR, None),),
+    ),
+    (
+        # Complex requests: plan in 3–5 business days (warn at 3, breach at 5); the
+        # departmental review answers within 2 business days [S1 §2.2].
+        "Complex request",
+        100,
+        {"kind": "request", "complexity": "complex"},
+        (
+            ("service_plan", 5, "business_days", CN_CALENDAR, 3),
+            ("department_review", 2, "business_days", CN_CALENDAR, None),
+        ),
+    ),
+    (
+        # Feedback and suggestions get a reply within 3 business days [S1 §2.4].
+        "Feedback and suggestions",
+        100,
+        {"kind": "feedback"},
+        (("feedback_reply", 3, "business_days", CN_CALENDAR, None),),
+    ),
+    (
+        # Contact the complaining customer within 1 hour of receipt [S1 §5.3].
+        "Complaint: first contact",
+        100,
+        {"kind": "complaint"},
+        (("complaint_first_contact", 1, "hours", ALWAYS_OPEN_CALENDAR, None),),
+    ),
+    (
+        # Response by severity: urgent 30 minutes [S0 §03].
+        "Complaint: urgent",
+        100,
+        {"kind": "complaint", "severity": "urgent"},
+        (("complaint_response", 30, "minutes", ALWAYS_OPEN_CALENDAR, None),),
+    ),
+    (
+        # important 24 hours [S0 §03].
+        "Complaint: important",
+        100,
+        {"kind": "complaint", "severity": "important"},
+        (("complaint_response", 24, "hours", ALWAYS_OPEN_CALENDAR, None),),
+    ),
+    (
+        # routine 72 hours [S0 §03].
+        "Complaint: routine",
+        100,
+        {"kind": "complaint", "severity": "routine"},
+        (("complaint_response", 72, "hours", ALWAYS_OPEN_CALENDAR, None),),
+    ),
+    (
+        # General complaints resolved within 24 hours [S1 §5.3].
+        "Complaint: general",
+        100,
+        {"kind": "complaint", "complexity": "simple"},
+        (("resolution", 24, "hours", ALWAYS_OPEN_CALENDAR, None),),
+    ),
+    (
+        # Complex complaints within 3–5 business days: breach at 5 [S1 §5.3].
+        "Complaint: complex",
+        100,
+        {"kind": "complaint", "complexity": "complex"},
+        (("resolution", 5, "business_days", CN_CALENDAR, 3),),
+    ),
+)
+
+
+def install_defaults(apps) -> None:
+    """Create the default calendars, policies and targets that do not exist yet."""
+    Calendar = apps.get_model("sla", "Calendar")
+    WorkingHours = apps.get_model("sla", "WorkingHours")
+    Policy = apps.get_model("sla", "Policy")
+    Target = apps.get_model("sla", "Target")
+
+    calendars = {}
+    cn, created = Calendar.objects.get_or_create(
+        name=CN_CALENDAR, defaults={"time_zone": CN_TIME_ZONE, "country": "CN"}
+    )
+    if created:
+        WorkingHours.objects.bulk_create(
+            WorkingHours(calendar=cn, weekday=weekday, starts_at=start, ends_at=end)
+            for weekday in CN_WORKING_WEEKDAYS
+            for start, end in CN_WORKING_HOURS
+        )
+    calendars[CN_CALENDAR] = cn
+    calendars[ALWAYS_OPEN_CALENDAR], _created = Calendar.objects.get_or_create(
+        name=ALWAYS_OPEN_CALENDAR, defaults={"time_zone": CN_TIME_ZONE, "is_24x7": True}
+    )
+
+    for name, order, match, targets in DEFAULT_POLICIES:
+        policy, created = Policy.objects.get_or_create(
+            name=name, defaults={"order": order, **match}
+        )
+        if not created:
+            continue
+        for metric, duration, unit, calendar, warn_after in targets:
+            Target.objects.create(
+                policy=policy,
+                metric=metric,
+                duration=duration,
+                unit=unit,
+                calendar=calendars[calendar],
+                warn_after=warn_after,
+                warn_at_percent=DEFAULT_WARN_AT_PERCENT,
+                manager_escalation_percent=DEFAULT_MANAGER_ESCALATION_PERCENT,
+            )

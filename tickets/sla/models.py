@@ -1,0 +1,543 @@
+"""SLA engine data: working calendars, policies with their targets, and the clocks they run.
+
+A clock is planned at write time (due_at, warn_at stored), so the sweep, the queues and
+the dashboards read indexed columns and never compute SLA state in Python per ticket.
+"""
+
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from customers.models import Tier
+from tickets.models import Channel, Complexity, Kind, Priority
+
+
+class Metric(models.TextChoices):
+    """What a target measures. Each metric has its start and stop events in services.py."""
+
+    FIRST_RESPONSE = "first_response", _("First response")
+    NEXT_RESPONSE = "next_response", _("Next response")
+    RESOLUTION = "resolution", _("Resolution")
+    CHAT_CLASSIFICATION = "chat_classification", _("Chat problem classification")
+    SERVICE_PLAN = "service_plan", _("Service plan")
+    DEPARTMENT_REVIEW = "department_review", _("Department review")
+    FEEDBACK_REPLY = "feedback_reply", _("Feedback reply")
+    COMPLAINT_FIRST_CONTACT = "complaint_first_contact", _("Complaint first contact")
+    COMPLAINT_RESPONSE = "complaint_response", _("Complaint response")
+
+
+class Severity(models.TextChoices):
+    # The complaint severities [S0 §03]; the complaints app owns the complaint record.
+    URGENT = "urgent", _("Urgent")
+    IMPORTANT = "important", _("Important")
+    ROUTINE = "routine", _("Routine")
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class Calendar(models.Model):
+    """Working time: weekly hours in a zone, a country's holidays, manual exceptions; or 24×7."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    time_zone = models.CharField(_("time zone"), max_length=64, default="Asia/Shanghai")
+    is_24x7 = models.BooleanField(
+        _("24×7 (calendar time)"),
+        default=False,
+        help_text=_("Every hour counts; weekly hours and holidays are ignored."),
+    )
+    country = models.CharField(
+        _("country for public holidays"),
+        max_length=2,
+        blank=True,
+        help_text=_("ISO code such as CN: its public holidays and official make-up workdays."),
+    )
+    # Renewed by every change of the calendar or its rows: built calendars are cached per
+    # revision. Random rather than a counter, so a rolled-back edit can never reuse a value.
+    revision = models.UUIDField(_("revision"), default=uuid.uuid4, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("working calendar")
+        verbose_name_plural = _("working calendars")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.revision = uuid.uuid4()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "revision", "updated_at"}
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        from django.core.exceptions import ValidationError
+
+        try:
+            ZoneInfo(self.time_zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValidationError(
+                {"time_zone": _("Unknown time zone “%(zone)s”.") % {"zone": self.time_zone}}
+            ) from None
+        if self.country:
+            import holidays
+
+            if self.country.upper() not in holidays.list_supported_countries():
+                raise ValidationError(
+                    {"country": _("No holiday data for “%(country)s”.") % {"country": self.country}}
+                )
+            self.country = self.country.upper()
+
+
+def _calendar_changed(calendar_id: int) -> None:
+    Calendar.objects.filter(pk=calendar_id).update(revision=uuid.uuid4())
+
+
+class WorkingHours(models.Model):
+    """One working interval of a weekday, in the calendar's local time."""
+
+    calendar = models.ForeignKey(
+        Calendar, verbose_name=_("calendar"), on_delete=models.CASCADE, related_name="hours"
+    )
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    starts_at = models.TimeField(_("from"))
+    ends_at = models.TimeField(_("until"))
+
+    class Meta:
+        verbose_name = _("working hours")
+        verbose_name_plural = _("working hours")
+        ordering = ["calendar", "weekday", "starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(starts_at__lt=F("ends_at")), name="sla_hours_start_before_end"
+            ),
+            models.CheckConstraint(
+                condition=Q(weekday__gte=0, weekday__lte=6), name="sla_hours_weekday_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.starts_at:%H:%M}–{self.ends_at:%H:%M}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        _calendar_changed(self.calendar_id)
+
+    def delete(self, *args, **kwargs):
+        calendar_id = self.calendar_id
+        result = super().delete(*args, **kwargs)
+        _calendar_changed(calendar_id)
+        return result
+
+
+class ExceptionKind(models.TextChoices):
+    HOLIDAY = "holiday", _("Holiday (closed)")
+    WORKDAY = "workday", _("Workday (open with ordinary weekday hours)")
+
+
+class CalendarException(models.Model):
+    """A manual holiday or workday; it overrides the country's calendar for that date."""
+
+    calendar = models.ForeignKey(
+        Calendar, verbose_name=_("calendar"), on_delete=models.CASCADE, related_name="exceptions"
+    )
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=10, choices=ExceptionKind.choices)
+    name = models.CharField(_("name"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar exception")
+        verbose_name_plural = _("calendar exceptions")
+        ordering = ["calendar", "date"]
+        constraints = [
+            models.UniqueConstraint(fields=["calendar", "date"], name="sla_exception_unique_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        _calendar_changed(self.calendar_id)
+
+    def delete(self, *args, **kwargs):
+        calendar_id = self.calendar_id
+        result = super().delete(*args, **kwargs)
+        _calendar_changed(calendar_id)
+        return result
+
+
+class Policy(models.Model):
+    """A set of targets for the tickets it matches; blank match fields match anything.
+
+    Targets are chosen per metric: for each metric, the active matching policy with the
+    most match fields set wins, ties broken by `order` (lower first). So a chat policy
+    that only sets first response does not hide the general resolution target.
+    """
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    active = models.BooleanField(_("active"), default=True)
+    order = models.PositiveIntegerField(
+        _("order"), default=100, help_text=_("Among equally specific policies, lower wins.")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, blank=True)
+    priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, blank=True)
+    severity = models.CharField(
+        _("complaint severity"), max_length=10, choices=Severity.choices, blank=True
+    )
+    complexity = models.CharField(
+        _("complexity"),
+        max_length=10,
+        choices=Complexity.choices,
+        blank=True,
+        help_text=_("For complaints: the complaint's complexity (general counts as simple)."),
+    )
+    tier = models.CharField(_("customer tier"), max_length=20, choices=Tier.choices, blank=True)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, blank=True)
+    team = models.ForeignKey(
+        "staff.Team",
+        verbose_name=_("team"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="sla_policies",
+    )
+
+    MATCH_FIELDS = ("kind", "priority", "severity", "complexity", "tier", "channel", "team_id")
+
+    class Meta:
+        verbose_name = _("SLA policy")
+        verbose_name_plural = _("SLA policies")
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def specificity(self) -> int:
+        return sum(1 for field in self.MATCH_FIELDS if getattr(self, field))
+
+
+class DurationUnit(models.TextChoices):
+    # Seconds serve short targets such as the end-to-end test's; people use the others.
+    SECONDS = "seconds", _("seconds")
+    MINUTES = "minutes", _("minutes")
+    HOURS = "hours", _("hours")
+    # The length of an ordinary working day of the target's calendar (8 h by default).
+    BUSINESS_DAYS = "business_days", _("business days")
+
+
+class Target(models.Model):
+    policy = models.ForeignKey(
+        Policy, verbose_name=_("policy"), on_delete=models.CASCADE, related_name="targets"
+    )
+    metric = models.CharField(_("metric"), max_length=30, choices=Metric.choices)
+    duration = models.PositiveIntegerField(_("duration"))
+    unit = models.CharField(
+        _("unit"), max_length=20, choices=DurationUnit.choices, default=DurationUnit.MINUTES
+    )
+    # PROTECT: deleting a calendar that a target uses is refused, never silently re-planned.
+    calendar = models.ForeignKey(
+        Calendar, verbose_name=_("calendar"), on_delete=models.PROTECT, related_name="targets"
+    )
+    warn_at_percent = models.PositiveSmallIntegerField(
+        _("warn at % elapsed"), default=80, help_text=_("Used unless “warn after” is set.")
+    )
+    warn_after = models.PositiveIntegerField(
+        _("warn after"),
+        null=True,
+        blank=True,
+        help_text=_("In the target's unit, e.g. warn at 3 and breach at 5 business days."),
+    )
+    manager_escalation_percent = models.PositiveSmallIntegerField(
+        _("escalate to managers at % elapsed"),
+        null=True,
+        blank=True,
+        default=150,
+        help_text=_("Still unmet at this point after a breach: managers are told. Blank: never."),
+    )
+
+    class Meta:
+        verbose_name = _("SLA target")
+        verbose_name_plural = _("SLA targets")
+        ordering = ["policy", "metric"]
+        constraints = [
+            models.UniqueConstraint(fields=["policy", "metric"], name="sla_target_one_per_metric"),
+            models.CheckConstraint(
+                condition=Q(duration__gte=0), name="sla_target_duration_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(warn_at_percent__gte=1, warn_at_percent__lte=100),
+                name="sla_target_warn_percent_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(warn_after__isnull=True) | Q(warn_after__lte=F("duration")),
+                name="sla_target_warn_within_duration",
+            ),
+            models.CheckConstraint(
+                condition=Q(manager_escalation_percent__isnull=True)
+                | Q(manager_escalation_percent__gte=100),
+                name="sla_target_escalation_after_due",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_metric_display()}: {self.duration} {self.get_unit_display()}"
+
+    def as_timedelta(self, amount: int, business_day: timedelta) -> timedelta:
+        if self.unit == DurationUnit.BUSINESS_DAYS:
+            return amount * business_day
+        if self.unit == DurationUnit.HOURS:
+            return timedelta(hours=amount)
+        if self.unit == DurationUnit.SECONDS:
+            return timedelta(seconds=amount)
+        return timedelta(minutes=amount)
+
+
+class ClockState(models.TextChoices):
+    RUNNING = "running", _("Running")
+    PAUSED = "paused", _("Paused")
+    MET = "met", _("Met")
+    BREACHED = "breached", _("Breached")
+    # The ticket no longer has a target for this metric (terms changed) or was closed.
+    CANCELLED = "cancelled", _("No longer applies")
+
+
+OPEN_CLOCK_STATES = (ClockState.RUNNING, ClockState.PAUSED)
+
+
+class EscalationLevel(models.IntegerChoices):
+    NONE = 0, _("None")
+    ASSIGNEE = 1, _("Assignee warned")
+    SUPERVISOR = 2, _("Team supervisor")
+    MANAGER = 3, _("Manager")
+
+
+class Clock(models.Model):
+    """One target's clock on a ticket, per cycle (a reopen starts a new resolution cycle).
+
+    Durations are working time on `calendar`. `paused_total` is the working time on that
+    calendar that fell inside the ticket's closed pauses since the clock started: the time
+    the pauses removed, which pushed due_at and warn_at later.
+    """
+
+    ticket = models.ForeignKey(
+        "tickets.Ticket",
+        verbose_name=_("ticket"),
+        on_delete=models.CASCADE,
+        related_name="sla_clocks",
+    )
+    metric = models.CharField(_("metric"), max_length=30, choices=Metric.choices)
+    cycle = models.PositiveSmallIntegerField(_("cycle"), default=1)
+    # The plan in force (also kept in ClockPlan history): which target, on which calendar.
+    target = models.ForeignKey(
+        Target,
+        verbose_name=_("target"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="clocks",
+    )
+    policy_name = models.CharField(_("policy"), max_length=100, blank=True)
+    calendar = models.ForeignKey(
+        Calendar, verbose_name=_("calendar"), on_delete=models.PROTECT, related_name="clocks"
+    )
+    target_duration = models.DurationField(_("target (working time)"))
+    warn_duration = models.DurationField(_("warning point (working time)"))
+    escalation_duration = models.DurationField(
+        _("manager escalation point (working time)"), null=True, blank=True
+    )
+    # Urgent tickets and complaints are notified at once, even outside working hours.
+    is_urgent = models.BooleanField(_("urgent"), default=False)
+
+    state = models.CharField(
+        _("state"), max_length=10, choices=ClockState.choices, default=ClockState.RUNNING
+    )
+    started_at = models.DateTimeField(_("started at"))
+    due_at = models.DateTimeField(_("due at"))
+    warn_at = models.DateTimeField(_("warn at"))
+    escalate_at = models.DateTimeField(_("escalate to managers at"), null=True, blank=True)
+    # When the sweep next has work on this clock (warning, breach or manager escalation);
+    # NULL when there is none. The sweep's partial index holds only the non-NULL rows.
+    next_alert_at = models.DateTimeField(_("next alert at"), null=True, blank=True)
+    paused_at = models.DateTimeField(_("paused at"), null=True, blank=True)
+    paused_total = models.DurationField(_("paused working time"), default=timedelta(0))
+    met_at = models.DateTimeField(_("met at"), null=True, blank=True)
+    warned_at = models.DateTimeField(_("warned at"), null=True, blank=True)
+    breached_at = models.DateTimeField(_("breached at"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("escalated to managers at"), null=True, blank=True)
+    escalation_level = models.PositiveSmallIntegerField(
+        _("escalation level"), choices=EscalationLevel.choices, default=EscalationLevel.NONE
+    )
+    ended_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("SLA clock")
+        verbose_name_plural = _("SLA clocks")
+        ordering = ["ticket", "due_at", "pk"]
+        permissions = [("view_sla_dashboard", _("Can see the SLA dashboard"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ticket", "metric", "cycle"], name="sla_clock_one_per_metric_cycle"
+            ),
+            models.CheckConstraint(
+                condition=Q(due_at__gte=F("started_at")), name="sla_clock_due_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(warn_at__lte=F("due_at")), name="sla_clock_warn_before_due"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=ClockState.MET) | Q(met_at__isnull=False),
+                name="sla_clock_met_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=ClockState.BREACHED) | Q(breached_at__isnull=False),
+                name="sla_clock_breached_has_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=ClockState.PAUSED) | Q(paused_at__isnull=False),
+                name="sla_clock_paused_has_time",
+            ),
+            # Only running clocks (warning, breach) and breached ones (manager escalation)
+            # can have sweep work; anything else must stay out of the sweep's index.
+            models.CheckConstraint(
+                condition=Q(next_alert_at__isnull=True)
+                | Q(state__in=[ClockState.RUNNING, ClockState.BREACHED]),
+                name="sla_clock_alert_only_when_live",
+            ),
+        ]
+        indexes = [
+            # The sweep: "clocks whose next alert has passed", cost follows the due rows only.
+            models.Index(
+                fields=["next_alert_at"],
+                condition=Q(next_alert_at__isnull=False),
+                name="sla_clock_alert_due_idx",
+            ),
+            # Tickets at risk now (warned, not breached) ordered by due.
+            models.Index(
+                fields=["due_at"],
+                condition=Q(state=ClockState.RUNNING, warned_at__isnull=False),
+                name="sla_clock_at_risk_idx",
+            ),
+            models.Index(fields=["started_at"], name="sla_clock_started_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_metric_display()} #{self.cycle} ({self.get_state_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_CLOCK_STATES
+
+
+class PlanReason(models.TextChoices):
+    STARTED = "started", _("Started")
+    RESUMED = "resumed", _("Resumed after a pause")
+    TERMS_CHANGED = "terms_changed", _("Ticket terms changed")
+    CALENDAR_CHANGED = "calendar_changed", _("Calendar changed")
+    POLICY_CHANGED = "policy_changed", _("Policy changed")
+    NO_TARGET = "no_target", _("No target applies any more")
+
+
+class ClockPlan(models.Model):
+    """A clock's plan at one moment: kept for every start, resume and re-plan."""
+
+    clock = models.ForeignKey(
+        Clock, verbose_name=_("clock"), on_delete=models.CASCADE, related_name="plans"
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=PlanReason.choices)
+    target = models.ForeignKey(
+        Target,
+        verbose_name=_("target"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    policy_name = models.CharField(_("policy"), max_length=100, blank=True)
+    calendar = models.ForeignKey(
+        Calendar, verbose_name=_("calendar"), on_delete=models.PROTECT, related_name="+"
+    )
+    target_duration = models.DurationField(_("target (working time)"))
+    paused_total = models.DurationField(_("paused working time"))
+    due_at = models.DateTimeField(_("due at"))
+    warn_at = models.DateTimeField(_("warn at"))
+    planned_at = models.DateTimeField(_("planned at"))
+
+    class Meta:
+        verbose_name = _("clock plan")
+        verbose_name_plural = _("clock plans")
+        ordering = ["clock", "planned_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} → {self.due_at:%Y-%m-%d %H:%M}"
+
+
+class ResumeReason(models.TextChoices):
+    STATUS = "status", _("Status changed")
+    CUSTOMER_MESSAGE = "customer_message", _("Customer wrote")
+    RESOLVED = "resolved", _("Resolved or closed")
+
+
+class PauseInterval(models.Model):
+    """A stretch during which the ticket waited on the customer and its clocks stood still.
+
+    One row per ticket pause (not per clock), so pause time per agent counts each pause once.
+    """
+
+    ticket = models.ForeignKey(
+        "tickets.Ticket",
+        verbose_name=_("ticket"),
+        on_delete=models.CASCADE,
+        related_name="sla_pauses",
+    )
+    status = models.CharField(_("paused by status"), max_length=20)
+    paused_at = models.DateTimeField(_("paused at"))
+    paused_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("paused by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    resumed_at = models.DateTimeField(_("resumed at"), null=True, blank=True)
+    resume_reason = models.CharField(
+        _("resumed because"), max_length=20, choices=ResumeReason.choices, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("pause")
+        verbose_name_plural = _("pauses")
+        ordering = ["ticket", "paused_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ticket"],
+                condition=Q(resumed_at__isnull=True),
+                name="sla_pause_one_open_per_ticket",
+            ),
+            models.CheckConstraint(
+                condition=Q(resumed_at__isnull=True) | Q(resumed_at__gte=F("paused_at")),
+                name="sla_pause_resumes_after_start",
+            ),
+        ]
+        indexes = [models.Index(fields=["paused_at"], name="sla_pause_time_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.paused_at:%Y-%m-%d %H:%M}"
