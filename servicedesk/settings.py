@@ -193,6 +193,34 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 SLA_SWEEP_INTERVAL_SECONDS = env.float("SLA_SWEEP_INTERVAL_SECONDS", default=30.0)
 OUTBOX_DELIVERY_INTERVAL_SECONDS = env.float("OUTBOX_DELIVERY_INTERVAL_SECONDS", default=10.0)
 CELERY_BEAT_SCHEDULE: dict = {}
+# "expires" is read by Celery's own scheduler, "expire_seconds" by django-celery-beat's
+# DatabaseScheduler (it drops "expires"); both under the interval, so runs never pile up.
+CELERY_BEAT_SCHEDULE["sla-sweep"] = {
+    "task": "sla.sweep",
+    "schedule": SLA_SWEEP_INTERVAL_SECONDS,
+    "options": {
+        "expires": SLA_SWEEP_INTERVAL_SECONDS * 0.9,
+        "expire_seconds": max(1, int(SLA_SWEEP_INTERVAL_SECONDS * 0.9)),
+    },
+}
+CELERY_BEAT_SCHEDULE["outbox-deliver"] = {
+    "task": "outbox.deliver",
+    "schedule": OUTBOX_DELIVERY_INTERVAL_SECONDS,
+    "options": {
+        "expires": OUTBOX_DELIVERY_INTERVAL_SECONDS * 0.9,
+        "expire_seconds": max(1, int(OUTBOX_DELIVERY_INTERVAL_SECONDS * 0.9)),
+    },
+}
+# Ticket statuses in which SLA clocks stand still (values of tickets.models.Status).
+SLA_PAUSING_STATUSES = env.list("SLA_PAUSING_STATUSES", default=["pending_customer"])
+# Outbox delivery: retries back off exponentially; a claimed row's lease outlives a send.
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
+OUTBOX_RETRY_BASE_SECONDS = env.float("OUTBOX_RETRY_BASE_SECONDS", default=30.0)
+OUTBOX_RETRY_MAX_SECONDS = env.float("OUTBOX_RETRY_MAX_SECONDS", default=3600.0)
+OUTBOX_LEASE_SECONDS = env.float("OUTBOX_LEASE_SECONDS", default=300.0)
+OUTBOX_MESSAGE_ID_DOMAIN = env.str("OUTBOX_MESSAGE_ID_DOMAIN", default="servicedesk.local")
+# Upper bound of one SMTP conversation, well inside the delivery lease.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 CELERY_BEAT_SCHEDULE["api-idempotency-purge"] = {
     "task": "servicedesk.api.tasks.api_idempotency_purge",
     "schedule": 3600.0,
