@@ -24,6 +24,9 @@ from .models import Complaint, ComplaintReport, ScriptLanguage
 from .selectors import complaint_report_context
 
 logger = logging.getLogger(__name__)
+# WeasyPrint and fontTools log every layout step at INFO; one line per report is enough.
+for _noisy in ("weasyprint", "fontTools"):
+    logging.getLogger(_noisy).setLevel(logging.WARNING)
 
 MSG_REPORT_SUBJECT = _("[%(reference)s] Your complaint handling report")
 MSG_REPORT_BODY = _(

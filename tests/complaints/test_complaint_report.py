@@ -1,0 +1,104 @@
+"""Closing writes the handling report in the customer's language (HTML and PDF), stores it
+versioned, attaches it to the ticket and queues it to the customer through the outbox."""
+
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from complaints import services
+from complaints.models import ComplaintReport, Stage
+from complaints.report import complaint_report_generate
+from servicedesk.outbox.models import OutboxMessage
+from tests.complaints.conftest import advance_to
+from tickets.models import Attachment
+
+
+def pdf_text(report: ComplaintReport) -> str:
+    report.pdf.open("rb")
+    try:
+        reader = PdfReader(io.BytesIO(report.pdf.read()))
+    finally:
+        report.pdf.close()
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+@pytest.fixture
+def closed_in(open_complaint, customer, agent, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+    def _closed(language):
+        customer.language = language
+        customer.save()
+        complaint = open_complaint()
+        return advance_to(complaint, agent, Stage.CLOSED)
+
+    return _closed
+
+
+def test_the_chinese_report_names_every_stage_in_chinese(closed_in):
+    complaint = closed_in("zh-hans")
+    report = complaint.reports.get()
+    assert (report.version, report.language) == (1, "zh-hans")
+    text = pdf_text(report)
+    for name in ("受理", "调查", "协商", "补偿", "跟进"):
+        assert name in text
+    assert "投诉处理报告" in text
+    assert "Investigate" not in text
+    assert complaint.ticket.reference in text
+
+
+def test_the_english_report_names_every_stage_in_english(closed_in):
+    complaint = closed_in("en")
+    report = complaint.reports.get()
+    text = pdf_text(report)
+    for name in ("Accept", "Investigate", "Negotiate", "Compensate", "Follow up"):
+        assert name in text
+    assert "Complaint handling report" in text
+    assert "Seal fitted the wrong way" in text  # the investigation's findings
+    assert "No compensation was agreed." in text
+    assert "受理" not in text
+    assert "Investigate" in report.html
+
+
+def test_the_report_is_attached_to_the_ticket_and_queued_to_the_customer(closed_in, customer):
+    complaint = closed_in("en")
+    report = complaint.reports.get()
+    attachment = Attachment.objects.get(ticket=complaint.ticket)
+    assert report.attachment == attachment
+    assert attachment.content_type == "application/pdf"
+    assert attachment.original_name == f"{complaint.ticket.reference}-report-v1.pdf"
+    mail = OutboxMessage.objects.get(topic="complaint.report")
+    assert mail.recipient == customer.email
+    assert mail.payload["attachment_ids"] == [attachment.pk]
+    assert "handling report" in mail.subject
+    complaint.ticket.refresh_from_db()
+    assert complaint.ticket.status == "resolved"
+
+
+def test_regenerating_stores_the_next_version_and_keeps_the_first(closed_in, supervisor):
+    complaint = closed_in("en")
+    second = complaint_report_generate(complaint=complaint, actor=supervisor)
+    assert second.version == 2
+    assert list(complaint.reports.values_list("version", flat=True)) == [2, 1]
+    assert OutboxMessage.objects.filter(topic="complaint.report").count() == 2
+
+
+def test_a_compensation_appears_in_the_report(open_complaint, agent, customer, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    customer.language = "en"
+    customer.save()
+    complaint = advance_to(open_complaint(), agent, Stage.NEGOTIATE)
+    services.complaint_request_compensation(
+        complaint=complaint, actor=agent, kind="money", amount="150", currency="CNY"
+    )
+    services.complaint_advance(
+        complaint=complaint,
+        actor=agent,
+        to=Stage.COMPENSATE,
+        content={"recovery_actions": ["apology", "symbolic_atonement"]},
+    )
+    complaint = advance_to(complaint, agent, Stage.CLOSED)
+    text = pdf_text(complaint.reports.get())
+    assert "150.00 CNY" in text
+    assert "Symbolic atonement" in text
