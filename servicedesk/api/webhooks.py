@@ -142,4 +142,6 @@ def register_sender() -> None:
         from servicedesk.outbox.delivery import register_channel_sender
     except ImportError:
         return
-    register_channel_sender(OutboxChannel.WEBHOOK, send_webhook)
+    # Receivers deduplicate on X-Servicedesk-Delivery, so a send interrupted by a worker's
+    # death may be repeated (at-least-once) rather than given up.
+    register_channel_sender(OutboxChannel.WEBHOOK, send_webhook, resend_after_interruption=True)
