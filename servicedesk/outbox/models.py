@@ -17,6 +17,8 @@ class OutboxChannel(models.TextChoices):
 
 class OutboxStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
+    # Claimed by a delivery worker until lease_expires_at (see outbox/delivery.py).
+    SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
     DEAD = "dead", _("Gave up")
 
@@ -46,6 +48,7 @@ class OutboxMessage(models.Model):
     # Not before this time: retries back off, and working-time notices wait for office hours.
     deliver_after = models.DateTimeField(_("deliver after"))
     last_error = models.TextField(_("last error"), blank=True)
+    lease_expires_at = models.DateTimeField(_("delivery lease expires at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
@@ -61,6 +64,11 @@ class OutboxMessage(models.Model):
                 fields=["deliver_after"],
                 condition=Q(status="pending"),
                 name="outbox_pending_due_idx",
+            ),
+            models.Index(
+                fields=["lease_expires_at"],
+                condition=Q(status="sending"),
+                name="outbox_sending_lease_idx",
             ),
         ]
 

@@ -1,0 +1,176 @@
+"""The SLA sweep: warn, breach and escalate the clocks whose time has come.
+
+Set-based: one query on the partial index `sla_clock_alert_due_idx` reads the clocks
+whose next alert has passed, so the cost follows the clocks falling due, not the open
+tickets. Clocks are claimed in batches with FOR UPDATE SKIP LOCKED (two beats may
+overlap during a deploy, or a slow sweep may meet the next one): a claimed clock is
+invisible to the other sweep, and its event, escalation level and outbox rows are written
+in one transaction with it — a sweep killed mid-batch rolls the whole batch back, and the
+next sweep does it once. Outbox rows also carry dedupe keys, a second line of defence.
+"""
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from servicedesk.outbox.models import OutboxMessage
+from servicedesk.outbox.services import event_publish
+from tickets.audit import record_event
+from tickets.models import Ticket
+
+from .models import Clock, ClockState, EscalationLevel
+from .notifications import STEP_LEVEL, AlertStep, Recipients, alert_messages, webhook_payload
+from .planning import next_alert_at
+from .services import SlaAction
+
+logger = logging.getLogger(__name__)
+
+SWEEP_BATCH_SIZE = 200
+STEP_ACTION = {
+    AlertStep.WARNING: SlaAction.WARNING,
+    AlertStep.BREACHED: SlaAction.BREACHED,
+    AlertStep.ESCALATED: SlaAction.ESCALATED,
+}
+STEP_COUNTER = {
+    AlertStep.WARNING: "warned",
+    AlertStep.BREACHED: "breached",
+    AlertStep.ESCALATED: "escalated",
+}
+_UPDATED_FIELDS = [
+    "state",
+    "warned_at",
+    "breached_at",
+    "escalated_at",
+    "escalation_level",
+    "next_alert_at",
+    "updated_at",
+]
+
+
+@dataclass
+class SweepReport:
+    warned: int = 0
+    breached: int = 0
+    escalated: int = 0
+    notices: int = 0
+    # Clocks whose ticket another transaction held: the next sweep takes them.
+    deferred: set[int] = field(default_factory=set)
+
+
+def claim_due_clocks(now: datetime, limit: int, exclude: set[int] = frozenset()):
+    """The sweep's one query: due clocks, oldest first, locked, others' locks skipped."""
+    clocks = (
+        Clock.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("calendar")
+        .filter(next_alert_at__lte=now)
+        .order_by("next_alert_at")
+    )
+    if exclude:
+        clocks = clocks.exclude(pk__in=exclude)
+    return clocks[:limit]
+
+
+def sla_sweep(*, now: datetime | None = None, batch_size: int = SWEEP_BATCH_SIZE) -> SweepReport:
+    """Process every clock due at `now`, a batch per transaction."""
+    now = now or timezone.now()
+    report = SweepReport()
+    recipients = Recipients()
+    while True:
+        with transaction.atomic():
+            claimed = list(claim_due_clocks(now, batch_size, report.deferred))
+            if not claimed:
+                break
+            _sweep_batch(claimed, now, report, recipients)
+        if len(claimed) < batch_size:
+            break
+    return report
+
+
+def _sweep_batch(claimed: list[Clock], now: datetime, report: SweepReport, recipients) -> None:
+    # Lock the tickets too, skipping any an agent's transaction holds: that transaction may
+    # be waiting for one of our clocks, and waiting for its ticket would deadlock.
+    tickets = Ticket.objects.select_for_update(skip_locked=True, of=("self",)).select_related(
+        "assignee__staff_profile", "team__supervisor__staff_profile"
+    )
+    by_id = tickets.in_bulk({clock.ticket_id for clock in claimed})
+    messages: list[OutboxMessage] = []
+    processed = []
+    for clock in claimed:
+        ticket = by_id.get(clock.ticket_id)
+        if ticket is None:
+            report.deferred.add(clock.pk)
+            continue
+        for step in _due_steps(clock, now):
+            _apply_step(step, clock, now)
+            people = recipients.for_step(step, ticket)
+            messages += alert_messages(
+                step=step, clock=clock, ticket=ticket, people=people, now=now
+            )
+            record_event(
+                ticket,
+                None,
+                STEP_ACTION[step],
+                field=clock.metric,
+                after={
+                    "cycle": clock.cycle,
+                    "due_at": clock.due_at.isoformat(),
+                    "escalation_level": clock.escalation_level,
+                    "notified": [person.get_username() for person in people],
+                },
+            )
+            event_publish(STEP_ACTION[step], webhook_payload(step, clock, ticket), ticket=ticket)
+            counter = STEP_COUNTER[step]
+            setattr(report, counter, getattr(report, counter) + 1)
+            logger.info(
+                "%s ticket=%s metric=%s cycle=%s level=%s",
+                STEP_ACTION[step],
+                ticket.reference,
+                clock.metric,
+                clock.cycle,
+                clock.escalation_level,
+            )
+        clock.next_alert_at = next_alert_at(clock)
+        clock.updated_at = now
+        processed.append(clock)
+    Clock.objects.bulk_update(processed, _UPDATED_FIELDS)
+    if messages:
+        OutboxMessage.objects.bulk_create(messages, ignore_conflicts=True)
+        report.notices += len(messages)
+
+
+def _due_steps(clock: Clock, now: datetime) -> list[str]:
+    steps = []
+    if clock.state == ClockState.RUNNING:
+        if clock.due_at <= now:
+            # A warning after the deadline is noise: the breach notice says it all.
+            steps.append(AlertStep.BREACHED)
+        elif (
+            clock.warned_at is None
+            and clock.escalation_level < EscalationLevel.ASSIGNEE
+            and clock.warn_at <= now
+        ):
+            steps.append(AlertStep.WARNING)
+    breached = clock.state == ClockState.BREACHED or AlertStep.BREACHED in steps
+    if (
+        breached
+        and clock.met_at is None
+        and clock.escalate_at is not None
+        and clock.escalate_at <= now
+        and clock.escalation_level < EscalationLevel.MANAGER
+    ):
+        steps.append(AlertStep.ESCALATED)
+    return steps
+
+
+def _apply_step(step: str, clock: Clock, now: datetime) -> None:
+    if step == AlertStep.WARNING:
+        clock.warned_at = now
+    elif step == AlertStep.BREACHED:
+        # Breached at the deadline itself; the notice goes out at `now`.
+        clock.state, clock.breached_at = ClockState.BREACHED, clock.due_at
+    else:
+        clock.escalated_at = now
+    clock.escalation_level = max(clock.escalation_level, STEP_LEVEL[step])
