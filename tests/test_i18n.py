@@ -1,0 +1,95 @@
+"""The pages speak Simplified Chinese and English, and the Chinese catalogue is complete."""
+
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+from django.conf import settings as django_settings
+from django.core.management import call_command
+from django.urls import reverse
+
+from tests.factories import TicketFactory
+from tickets.models import Status
+
+PO_FILE = Path(django_settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
+PLACEHOLDER = re.compile(r"%(?:\([a-z_]+\))?[-#0 +]*\d*(?:\.\d+)?[sdifr]")
+QUEUE = reverse("tickets:queue")
+
+
+@pytest.fixture
+def compiled_catalogues(settings):
+    """Compile the .po files (as `make` does) and make Django load them afresh."""
+    call_command("compilemessages_portable", verbosity=0)
+    settings.LOCALE_PATHS = list(settings.LOCALE_PATHS)  # resets Django's translation caches
+
+
+@pytest.fixture
+def agent_client(client, agent, compiled_catalogues):
+    client.force_login(agent)
+    return client
+
+
+def catalogue():
+    with PO_FILE.open("rb") as po_file:
+        return read_po(po_file, locale="zh_Hans")
+
+
+def test_the_queue_speaks_chinese_when_the_browser_asks_for_it(agent_client, team):
+    TicketFactory(team=team, status=Status.PENDING_CUSTOMER)
+    page = agent_client.get(QUEUE, HTTP_ACCEPT_LANGUAGE="zh-CN,zh;q=0.9").content.decode()
+    assert '<html lang="zh-hans">' in page
+    assert "<h1>工单队列</h1>" in page
+    assert "等待客户" in page  # a model choice label
+
+
+def test_chinese_is_the_default_language(agent_client, settings):
+    settings.LANGUAGE_CODE = "zh-hans"
+    assert "<h1>工单队列</h1>" in agent_client.get(QUEUE).content.decode()
+
+
+def test_the_language_switch_changes_the_page_language(agent_client):
+    for language, heading in (("en", "<h1>Ticket queue</h1>"), ("zh-hans", "<h1>工单队列</h1>")):
+        response = agent_client.post(reverse("set_language"), {"language": language, "next": QUEUE})
+        assert response.status_code == 302
+        assert response.url == QUEUE
+        assert heading in agent_client.get(QUEUE).content.decode()
+
+
+def test_a_domain_error_reaches_the_agent_in_chinese(agent_client, agent, team):
+    from tickets import services
+
+    ticket = services.ticket_create(actor=agent, subject="x", channel="email", team=team)
+    response = agent_client.post(
+        reverse("tickets:status", args=[ticket.reference]),
+        {"version": ticket.version, "status": "closed"},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert response.status_code == 422
+    assert "工单不能从“新建”变更为“已关闭”。" in response.content.decode()
+
+
+def test_every_message_has_a_chinese_translation():
+    untranslated = [
+        message.id
+        for message in catalogue()
+        if message.id
+        and (
+            message.fuzzy
+            or not (message.string if isinstance(message.string, str) else all(message.string))
+        )
+    ]
+    assert untranslated == []
+
+
+def test_translations_keep_every_placeholder_of_the_original():
+    broken = []
+    for message in catalogue():
+        if not message.id:
+            continue
+        source = message.id if isinstance(message.id, str) else message.id[-1]
+        translations = [message.string] if isinstance(message.string, str) else message.string
+        for text in translations:
+            if sorted(set(PLACEHOLDER.findall(source))) != sorted(set(PLACEHOLDER.findall(text))):
+                broken.append((message.id, text))
+    assert broken == []
