@@ -1,0 +1,152 @@
+"""The manager dashboard: one query per widget, figures from stored columns, a period form."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+
+from tickets import services as tickets
+from tickets.models import Channel, Status
+from tickets.sla.selectors import (
+    SLA_API_FIELDS,
+    Period,
+    clock_api_representation,
+    pause_time_by_agent,
+    response_times,
+    sla_clocks_prefetch,
+    sla_outcomes_by,
+    ticket_clocks,
+    tickets_at_risk,
+)
+from tickets.sla.sweep import sla_sweep
+
+from .conftest import shanghai
+
+MARCH = Period(start=shanghai(2026, 3, 1), end=shanghai(2026, 4, 1))
+DIMENSIONS = ("team", "priority", "tier", "channel")
+
+
+def busy_day(new_ticket, agent, travel, count: int) -> list:
+    """`count` chat tickets: answered after 30 s and resolved after 2 h, some paused."""
+    created = []
+    for index in range(count):
+        travel.move_to(shanghai(2026, 3, 4, 10, 0))
+        ticket = new_ticket(channel=Channel.CHAT)
+        travel.move_to(shanghai(2026, 3, 4, 10, 0, 30))
+        tickets.ticket_reply(ticket=ticket, actor=agent, body="On it")
+        if index % 2:
+            tickets.ticket_change_status(ticket=ticket, actor=agent, to=Status.PENDING_CUSTOMER)
+            travel.move_to(shanghai(2026, 3, 4, 10, 30))
+            tickets.ticket_customer_message(ticket=ticket, body="Done")
+        travel.move_to(shanghai(2026, 3, 4, 12, 0))
+        tickets.ticket_change_status(ticket=ticket, actor=agent, to=Status.RESOLVED)
+        created.append(ticket)
+    travel.move_to(shanghai(2026, 3, 4, 10, 4, 30))
+    warned = new_ticket(channel=Channel.CHAT)  # at risk: classification warned at 10:08:30
+    travel.move_to(shanghai(2026, 3, 4, 10, 8, 40))
+    tickets.ticket_reply(ticket=warned, actor=agent, body="Hello")
+    sla_sweep()
+    return created
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_each_widget_is_one_query_whatever_the_number_of_tickets(
+    new_ticket, agent, manager, clock_at, django_assert_num_queries, count
+):
+    travel = clock_at(shanghai(2026, 3, 4, 10, 0))
+    busy_day(new_ticket, agent, travel, count)
+    manager.has_perm("tickets.view_all_tickets")  # permissions are read once per request
+    for dimension in DIMENSIONS:
+        with django_assert_num_queries(1):
+            rows = sla_outcomes_by(dimension, period=MARCH, user=manager)
+        assert sum(row.total for row in rows) > count
+    with django_assert_num_queries(1):
+        at_risk = tickets_at_risk(user=manager)
+        [clock.ticket.team.name for clock in at_risk]
+    assert len(at_risk) == 1
+    with django_assert_num_queries(1):
+        times = response_times(period=MARCH, user=manager)
+    assert times.first_response_count == count + 1
+    with django_assert_num_queries(1):
+        pauses = pause_time_by_agent(period=MARCH, user=manager)
+    assert sum(row.pauses for row in pauses) == count // 2
+
+
+def test_average_and_90th_percentile_of_first_response_and_resolution(
+    new_ticket, agent, manager, clock_at
+):
+    travel = clock_at(shanghai(2026, 3, 4, 9, 0))
+    for minutes in range(1, 11):  # first responses after 1, 2, … 10 minutes
+        travel.move_to(shanghai(2026, 3, 4, 9, 0))
+        ticket = new_ticket()
+        travel.shift(timedelta(minutes=minutes))
+        tickets.ticket_reply(ticket=ticket, actor=agent, body="Hello")
+        travel.shift(timedelta(hours=1))
+        tickets.ticket_change_status(ticket=ticket, actor=agent, to=Status.RESOLVED)
+    times = response_times(period=MARCH, user=manager)
+    assert times.percentiles_available  # the tests run on PostgreSQL
+    assert times.first_response_count == 10
+    assert times.first_response_average == timedelta(minutes=5, seconds=30)
+    # percentile_cont interpolates: 9 min + 0.1 × (10 - 9) min.
+    assert times.first_response_p90 == timedelta(minutes=9, seconds=6)
+    assert times.resolution_average == timedelta(hours=1, minutes=5, seconds=30)
+
+
+def test_supervisors_see_their_teams_figures_only(
+    new_ticket, agent, supervisor, other_team, wednesday
+):
+    new_ticket()
+    new_ticket(team=other_team, assignee=None)
+    rows = sla_outcomes_by("team", period=MARCH, user=supervisor)
+    assert [row.label for row in rows] == ["Support"]
+
+
+def test_the_dashboard_page_shows_every_widget_to_a_manager(
+    client, new_ticket, agent, manager, clock_at, django_assert_max_num_queries
+):
+    travel = clock_at(shanghai(2026, 3, 4, 10, 0))
+    busy_day(new_ticket, agent, travel, 2)
+    client.force_login(manager)
+    with django_assert_max_num_queries(15):
+        response = client.get(
+            reverse("sla:dashboard"), {"date_from": "2026-03-01", "date_to": "2026-03-31"}
+        )
+    assert response.status_code == 200
+    html = response.content.decode()
+    for heading in (
+        "At risk now",
+        "Time to first response and to resolution",
+        "Pause time per agent",
+    ):
+        assert heading in html
+    assert "<svg" in html and "<rect" in html
+    assert "Outcomes by Customer tier" in html
+
+
+def test_a_reversed_period_is_refused_with_a_message_next_to_the_field(client, manager, db):
+    client.force_login(manager)
+    response = client.get(
+        reverse("sla:dashboard"), {"date_from": "2026-03-31", "date_to": "2026-03-01"}
+    )
+    assert response.status_code == 422
+    assert "The start date must not be after the end date." in response.content.decode()
+
+
+def test_agents_cannot_open_the_dashboard(client, agent):
+    client.force_login(agent)
+    assert client.get(reverse("sla:dashboard")).status_code == 403
+
+
+def test_the_ticket_partial_and_the_api_read_the_same_prefetched_clocks(
+    new_ticket, agent, django_assert_num_queries, wednesday
+):
+    from tickets.models import Ticket
+
+    new_ticket(channel=Channel.CHAT)
+    with django_assert_num_queries(2):
+        ticket = Ticket.objects.prefetch_related(sla_clocks_prefetch()).get()
+        clocks = ticket_clocks(ticket)
+    entries = [clock_api_representation(clock) for clock in clocks]
+    assert [tuple(entry) for entry in entries] == [SLA_API_FIELDS] * 4
+    assert entries[0]["metric"] == "first_response"  # soonest due first
+    assert entries[0]["state"] == "running"
