@@ -42,6 +42,13 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# schemathesis over every operation of the live OpenAPI schema (also part of `make test`).
+fuzz: $(STAMP)
+	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) \
+		$(BIN)/python scripts/ensure_services.py
+	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) \
+		$(BIN)/python -m pytest -m fuzz -p no:cacheprovider tests/api
+
 bench: $(STAMP)
 	$(BIN)/python bench/calendar.py
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python bench/sla_sweep.py

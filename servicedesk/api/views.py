@@ -1,6 +1,7 @@
 """Base classes and small views every app's api/ package uses."""
 
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import viewsets
 
 from .concurrency import ETagMixin
@@ -20,8 +21,11 @@ class ApiViewSet(ETagMixin, viewsets.GenericViewSet):
 
     if_match_actions: frozenset[str] = frozenset()
     etag_actions: frozenset[str] = frozenset()
+    # OPTIONS answers 405: the OpenAPI schema is the description of every endpoint.
+    metadata_class = None
 
 
+@csrf_exempt  # nothing happens here; a CSRF page would break the JSON-only contract
 def api_not_found(request, *args, **kwargs):
     """Unknown paths under /api/ answer in the error shape, not with an HTML page."""
     return error_json_response(MSG_NO_ENDPOINT, "not_found", 404)
