@@ -7,11 +7,26 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Complaints")
 
     def ready(self) -> None:
+        from servicedesk.templatetags.desk import register_nav_item, register_ticket_panel
         from staff.models import Role
         from staff.roles import grant_to_roles
         from tickets.audit import register_action_labels
 
         from .services import ComplaintAction
+        from .views import complaint_panel_context
+
+        register_ticket_panel("complaints/_stage_panel.html", complaint_panel_context)
+        register_nav_item(
+            "complaints:list", _("Complaints"), permission="complaints.view_complaint"
+        )
+        register_nav_item(
+            "complaints:approvals", _("Approvals"), permission="complaints.approve_compensation"
+        )
+        register_nav_item(
+            "complaints:monthly_latest",
+            _("Monthly report"),
+            permission="complaints.view_monthlycomplaintanalysis",
+        )
 
         register_action_labels(
             {

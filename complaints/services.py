@@ -37,6 +37,9 @@ from .models import (
     Complaint,
     ComplaintCategory,
     ComplaintComplexity,
+    ReplyScript,
+    ReplyStep,
+    ScriptLanguage,
     Severity,
     Stage,
     StageEntry,
@@ -606,3 +609,23 @@ def complaint_reject_compensation(
         status=CompensationStatus.REJECTED,
         action=ComplaintAction.COMPENSATION_REJECTED,
     )
+
+
+@transaction.atomic
+def reply_script_save(*, actor, script: ReplyScript | None, fields: dict) -> ReplyScript:
+    """Create or edit a reply script (managers keep the empathise → soothe → reframe set)."""
+    if not _has_perm(actor, "complaints.change_replyscript"):
+        raise AuthorityError()
+    _check_choice("step", fields.get("step"), ReplyStep)
+    _check_choice("language", fields.get("language"), ScriptLanguage)
+    if not (fields.get("title") or "").strip():
+        raise ValidationError(_("This field is required."), field="title")
+    if not (fields.get("body") or "").strip():
+        raise ValidationError(_("This field is required."), field="body")
+    script = script or ReplyScript()
+    for name in ("step", "language", "title", "body", "active", "position"):
+        if name in fields:
+            setattr(script, name, fields[name])
+    script.updated_by = actor
+    script.save()
+    return script

@@ -1,5 +1,25 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "complaints"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.complaint_list, name="list"),
+    path("new/", views.new, name="new"),
+    path("approvals/", views.approvals, name="approvals"),
+    path("compensations/<int:compensation_id>/decide/", views.decide, name="decide"),
+    path("monthly/", views.monthly_latest, name="monthly_latest"),
+    path("monthly/<str:month>/", views.monthly, name="monthly"),
+    path("monthly/<str:month>/csv/", views.monthly_csv, name="monthly_csv"),
+    path("monthly/<str:month>/pdf/", views.monthly_pdf, name="monthly_pdf"),
+    path("scripts/", views.scripts, name="scripts"),
+    path("scripts/new/", views.script_edit, name="script_new"),
+    path("scripts/<int:script_id>/edit/", views.script_edit, name="script_edit"),
+    path("<str:reference>/panel/", views.panel, name="panel"),
+    path("<str:reference>/advance/", views.advance, name="advance"),
+    path("<str:reference>/compensation/", views.request_compensation, name="compensation"),
+    path("<str:reference>/reopen/", views.reopen, name="reopen"),
+    path("<str:reference>/terms/", views.change_terms, name="terms"),
+    path("<str:reference>/reports/<int:version>/", views.report_download, name="report_download"),
+]

@@ -24,3 +24,35 @@ def duration_text(value) -> str:
     if minutes or not parts:
         parts.append(_gettext("%(count)d min") % {"count": minutes})
     return " ".join(parts)
+
+
+@register.filter
+def minutes_text(value) -> str:
+    """Minutes (a number, or None) as a duration text."""
+    if value is None:
+        return "—"
+    return duration_text(timedelta(minutes=float(value)))
+
+
+@register.filter
+def percent(value) -> str:
+    """A rate between 0 and 1 as "66.7 %"; "—" when there is none."""
+    if value is None or value == "":
+        return "—"
+    return f"{float(value) * 100:.1f} %".replace(".0 %", " %")
+
+
+@register.filter
+def signed(value) -> str:
+    if value is None:
+        return "—"
+    return f"+{value}" if value > 0 else str(value)
+
+
+@register.filter
+def sub(value, amount):
+    """value − amount, for SVG coordinates."""
+    try:
+        return value - amount
+    except TypeError:
+        return value

@@ -34,9 +34,8 @@ def crafted(agent, team):
         names["Staff attitude"],
         names["Other"],
     )
-    people = {
-        name: CustomerFactory(name=name) for name in ["P", "X", "Q1", "Q2", "R1", "R2", "R3", "W", "Y", "Z2", "N1", "N2"]
-    }
+    customer_names = ["P", "X", "Q1", "Q2", "R1", "R2", "R3", "W", "Y", "Z2", "N1", "N2"]
+    people = {name: CustomerFactory(name=name) for name in customer_names}
     opened = {}
 
     def open_at(key, moment, category, customer):

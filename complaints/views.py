@@ -1,0 +1,558 @@
+"""Complaint pages: the stage panel on the ticket page, opening a complaint, the approval
+inbox, the monthly report, and the reply scripts.
+
+Each view checks access once, parses input with a form, calls one service or selector and
+renders. A domain error goes back next to its field with status 422 and the input kept.
+The panel's htmx posts re-render the panel partial; plain posts redirect to the ticket.
+"""
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from servicedesk.exceptions import ServiceDeskError
+from tickets.forms import add_service_error
+from tickets.models import Kind, Ticket
+from tickets.selectors import ticket_for_user
+
+from . import services
+from .analysis import Month, complaint_monthly_analysis_generate, monthly_analysis_for
+from .forms import (
+    CompensationRequestForm,
+    ComplaintOpenForm,
+    DecisionForm,
+    ReopenForm,
+    ReplyScriptForm,
+    SeverityForm,
+    StageVersionForm,
+    stage_content_form,
+    stage_content_raw,
+)
+from .models import (
+    RECORDED_STAGES,
+    STAGE_ORDER,
+    Compensation,
+    Complaint,
+    ReplyScript,
+    RootCause,
+    Stage,
+)
+from .report import report_pdf_render
+from .selectors import approvals_pending_for, complaint_panel, reply_scripts_for
+
+INVALID = 422
+CHANGE_PERMISSION = "complaints.change_complaint"
+
+
+def _complaint_for(request, reference: str, *, write: bool = False) -> Complaint:
+    """The one access check: the ticket must be visible (else 404) and a complaint."""
+    if write and not request.user.has_perm(CHANGE_PERMISSION):
+        raise PermissionDenied
+    ticket = ticket_for_user(request.user, reference)
+    try:
+        return Complaint.objects.select_related("ticket", "ticket__customer", "category").get(
+            ticket=ticket
+        )
+    except Complaint.DoesNotExist:
+        raise Http404 from None
+
+
+def complaint_panel_context(request, ticket: Ticket, bound: dict | None = None) -> dict | None:
+    """The ticket page's complaint panel; None for tickets that are not complaints."""
+    if ticket.kind != Kind.COMPLAINT:
+        return None
+    try:
+        complaint = Complaint.objects.select_related("category", "ticket__customer").get(
+            ticket=ticket
+        )
+    except Complaint.DoesNotExist:
+        return None
+    bound = bound or {}
+    panel = complaint_panel(complaint, user=request.user)
+    next_stage = complaint.next_stage
+    customer = complaint.ticket.customer
+    script_language = customer.language if customer else None
+    current_index = STAGE_ORDER.index(complaint.stage)
+    steps = [
+        {
+            "label": Stage(stage).label,
+            "state": "done"
+            if STAGE_ORDER.index(stage) <= current_index
+            else ("current" if stage == next_stage else "todo"),
+        }
+        for stage in RECORDED_STAGES
+    ]
+    return {
+        "complaint": complaint,
+        "panel": panel,
+        "panel_steps": steps,
+        "next_stage_label": Stage(next_stage).label if next_stage else "",
+        "category_name": complaint.category.display_name(get_language()),
+        "can_change": request.user.has_perm(CHANGE_PERMISSION),
+        "stage_form": bound.get("stage")
+        or StageVersionForm(complaint=complaint, initial={"to": next_stage}),
+        "content_form": bound.get("content")
+        or (stage_content_form(next_stage) if next_stage else None),
+        "compensation_form": bound.get("compensation")
+        or CompensationRequestForm(complaint=complaint, initial={"currency": "CNY"}),
+        "reopen_form": bound.get("reopen") or ReopenForm(complaint=complaint),
+        "severity_form": bound.get("severity")
+        or SeverityForm(
+            complaint=complaint,
+            initial={"severity": complaint.severity, "complexity": complaint.complexity},
+        ),
+        "decision_form": DecisionForm(),
+        "scripts": list(reply_scripts_for()),
+        "script_language": script_language,
+    }
+
+
+def _render_panel(request, complaint: Complaint, *, bound=None, status=200):
+    context = complaint_panel_context(request, complaint.ticket, bound)
+    html = render_to_string(
+        "complaints/_stage_panel.html", {"ticket": complaint.ticket, **context}, request=request
+    )
+    return HttpResponse(html, status=status)
+
+
+def _after_change(request, complaint: Complaint, *, bound=None, message: str = ""):
+    if bound is not None:
+        if request.htmx:
+            return _render_panel(request, complaint, bound=bound, status=INVALID)
+        for form in bound.values():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+        return redirect("tickets:detail", reference=complaint.ticket.reference)
+    if message:
+        messages.success(request, message)
+    if request.htmx:
+        return _render_panel(request, complaint)
+    return redirect("tickets:detail", reference=complaint.ticket.reference)
+
+
+@login_required
+@require_GET
+def panel(request, reference: str):
+    complaint = _complaint_for(request, reference)
+    return _render_panel(request, complaint)
+
+
+@login_required
+@require_POST
+def advance(request, reference: str):
+    complaint = _complaint_for(request, reference, write=True)
+    stage_form = StageVersionForm(request.POST, complaint=complaint)
+    if not stage_form.is_valid():
+        return _after_change(request, complaint, bound={"stage": stage_form})
+    to = stage_form.cleaned_data["to"]
+    if to == Stage.RECEIVED:
+        raise Http404
+    content_form = stage_content_form(to, data=request.POST)
+    bound = {"stage": stage_form, "content": content_form}
+    if not content_form.is_valid():
+        return _after_change(request, complaint, bound=bound)
+    try:
+        services.complaint_advance(
+            complaint=complaint,
+            actor=request.user,
+            to=to,
+            content=stage_content_raw(content_form, request.POST),
+            expected_version=stage_form.cleaned_data["version"],
+        )
+    except ServiceDeskError as error:
+        add_service_error(content_form if error.fields else stage_form, error)
+        return _after_change(request, complaint, bound=bound)
+    complaint.refresh_from_db()
+    return _after_change(
+        request, complaint, message=_("Recorded: %(stage)s.") % {"stage": Stage(to).label}
+    )
+
+
+@login_required
+@require_POST
+def request_compensation(request, reference: str):
+    complaint = _complaint_for(request, reference, write=True)
+    form = CompensationRequestForm(request.POST, complaint=complaint)
+    if not form.is_valid():
+        return _after_change(request, complaint, bound={"compensation": form})
+    data = form.cleaned_data
+    try:
+        compensation = services.complaint_request_compensation(
+            complaint=complaint,
+            actor=request.user,
+            kind=data["kind"],
+            amount=data["amount"],
+            currency=data["currency"],
+            goods_or_service=data["goods_or_service"],
+            reason=data["reason"],
+            expected_version=data["version"],
+        )
+    except ServiceDeskError as error:
+        add_service_error(form, error)
+        return _after_change(request, complaint, bound={"compensation": form})
+    complaint.refresh_from_db()
+    message = (
+        _("Compensation recorded within your limit.")
+        if compensation.status == "approved"
+        else _("Compensation is waiting for approval.")
+    )
+    return _after_change(request, complaint, message=message)
+
+
+@login_required
+@require_POST
+def reopen(request, reference: str):
+    complaint = _complaint_for(request, reference, write=True)
+    form = ReopenForm(request.POST, complaint=complaint)
+    if not form.is_valid():
+        return _after_change(request, complaint, bound={"reopen": form})
+    try:
+        services.complaint_reopen(
+            complaint=complaint,
+            actor=request.user,
+            redo_from=form.cleaned_data["redo_from"],
+            reason=form.cleaned_data["reason"],
+            expected_version=form.cleaned_data["version"],
+        )
+    except ServiceDeskError as error:
+        add_service_error(form, error)
+        return _after_change(request, complaint, bound={"reopen": form})
+    complaint.refresh_from_db()
+    return _after_change(request, complaint, message=_("The complaint was reopened."))
+
+
+@login_required
+@require_POST
+def change_terms(request, reference: str):
+    complaint = _complaint_for(request, reference, write=True)
+    form = SeverityForm(request.POST, complaint=complaint)
+    if not form.is_valid():
+        return _after_change(request, complaint, bound={"severity": form})
+    try:
+        complaint = services.complaint_change_severity(
+            complaint=complaint,
+            actor=request.user,
+            severity=form.cleaned_data["severity"],
+            expected_version=form.cleaned_data["version"],
+        )
+        services.complaint_change_complexity(
+            complaint=complaint, actor=request.user, complexity=form.cleaned_data["complexity"]
+        )
+    except ServiceDeskError as error:
+        add_service_error(form, error)
+        return _after_change(request, complaint, bound={"severity": form})
+    complaint.refresh_from_db()
+    return _after_change(request, complaint, message=_("Severity and complexity saved."))
+
+
+@login_required
+@require_POST
+def decide(request, compensation_id: int):
+    """Approve or reject from the inbox or the panel (the service checks who may)."""
+    compensation = get_object_or_404(
+        Compensation.objects.select_related("complaint__ticket"), pk=compensation_id
+    )
+    complaint = _complaint_for(request, compensation.complaint.ticket.reference)
+    form = DecisionForm(request.POST)
+    from_inbox = request.POST.get("from") == "inbox"
+    error_message = None
+    if not form.is_valid():
+        error_message = _("Choose approve or reject.")
+    else:
+        decide_service = (
+            services.complaint_approve_compensation
+            if form.cleaned_data["decision"] == "approve"
+            else services.complaint_reject_compensation
+        )
+        try:
+            decide_service(
+                compensation=compensation, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ServiceDeskError as error:
+            error_message = str(error.message)
+    if error_message:
+        messages.error(request, error_message)
+    else:
+        messages.success(request, _("Decision recorded."))
+    if from_inbox:
+        if request.htmx:
+            return _render_inbox(request, status=INVALID if error_message else 200)
+        return redirect("complaints:approvals")
+    complaint.refresh_from_db()
+    if request.htmx:
+        return _render_panel(request, complaint, status=INVALID if error_message else 200)
+    return redirect("tickets:detail", reference=complaint.ticket.reference)
+
+
+def _render_inbox(request, status=200):
+    template = "complaints/_approvals_table.html" if request.htmx else "complaints/approvals.html"
+    return render(
+        request,
+        template,
+        {"rows": approvals_pending_for(request.user), "decision_form": DecisionForm()},
+        status=status,
+    )
+
+
+@login_required
+@permission_required("complaints.approve_compensation", raise_exception=True)
+@require_GET
+def approvals(request):
+    return _render_inbox(request)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def new(request):
+    if not request.user.has_perm("complaints.add_complaint"):
+        raise PermissionDenied
+    form = ComplaintOpenForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                complaint = services.complaint_open(
+                    actor=request.user,
+                    subject=data["subject"],
+                    severity=data["severity"],
+                    complexity=data["complexity"],
+                    category=data["category"],
+                    customer=data["customer"],
+                    source=data["source"],
+                    product=data["product"],
+                    customer_demand=data["customer_demand"],
+                    description=data["description"],
+                )
+            except ServiceDeskError as error:
+                add_service_error(form, error)
+            else:
+                messages.success(request, _("Complaint opened."))
+                return redirect("tickets:detail", reference=complaint.ticket.reference)
+        status = INVALID
+    return render(request, "complaints/new.html", {"form": form}, status=status)
+
+
+@login_required
+@require_GET
+def complaint_list(request):
+    complaints = (
+        Complaint.objects.visible_to(request.user)
+        .select_related("ticket", "ticket__customer", "ticket__assignee", "category")
+        .order_by("-opened_at", "-pk")
+    )
+    stage = request.GET.get("stage", "open")
+    if stage == "open":
+        complaints = complaints.exclude(stage=Stage.CLOSED)
+    elif stage in Stage.values:
+        complaints = complaints.filter(stage=stage)
+    severity = request.GET.get("severity", "")
+    if severity:
+        complaints = complaints.filter(severity=severity)
+    return render(
+        request,
+        "complaints/list.html",
+        {
+            "complaints": complaints[:200],
+            "stage": stage,
+            "severity": severity,
+            "stages": Stage.choices,
+        },
+    )
+
+
+@login_required
+@require_GET
+def report_download(request, reference: str, version: int):
+    complaint = _complaint_for(request, reference)
+    report = get_object_or_404(complaint.reports, version=version)
+    if request.GET.get("format") == "html":
+        return HttpResponse(report.html)
+    return FileResponse(
+        report.pdf.open("rb"),
+        as_attachment=True,
+        filename=f"{complaint.ticket.reference}-report-v{report.version}.pdf",
+        content_type="application/pdf",
+    )
+
+
+# --- Monthly analysis -------------------------------------------------------------------
+
+MONTHLY_PERMISSION = "complaints.view_monthlycomplaintanalysis"
+
+
+def _month_or_404(text: str) -> Month:
+    try:
+        return Month.parse(text)
+    except ValueError:
+        raise Http404 from None
+
+
+def _chart(data: dict) -> dict:
+    """Bar geometry for the inline SVG chart: this month and last, per top category."""
+    top = data["top_categories"]
+    highest = max([1, *(item["count"] for item in top), *(item["previous_count"] for item in top)])
+    bars = []
+    for index, item in enumerate(top):
+        x = 60 + index * 140
+        bars.append(
+            {
+                "item": item,
+                "x": x,
+                "current_height": round(160 * item["count"] / highest),
+                "previous_height": round(160 * item["previous_count"] / highest),
+            }
+        )
+    history = data.get("history", [])
+    history_high = max([1, *(point["count"] for point in history)])
+    points = [
+        {
+            "x": 40 + index * 70,
+            "y": 180 - round(150 * point["count"] / history_high),
+            **point,
+        }
+        for index, point in enumerate(history)
+    ]
+    return {
+        "bars": bars,
+        "points": points,
+        "polyline": " ".join(f"{p['x']},{p['y']}" for p in points),
+    }
+
+
+def _monthly_context(request, month: Month) -> dict:
+    data, stored = monthly_analysis_for(month)
+    language = request.LANGUAGE_CODE if hasattr(request, "LANGUAGE_CODE") else "zh-hans"
+    root_labels = dict(RootCause.choices)
+    for item in data["top_categories"]:
+        item["display_name"] = (
+            item["name_en"] if language.startswith("en") and item["name_en"] else item["name"]
+        )
+        for cause in item["root_causes"]:
+            cause["label"] = root_labels.get(cause["root_cause"], cause["root_cause"])
+    stage_times = [
+        (Stage(stage).label, minutes) for stage, minutes in data["stage_average_minutes"].items()
+    ]
+    return {
+        "month": month,
+        "data": data,
+        "stored": stored,
+        "chart": _chart(data),
+        "stage_times": stage_times,
+        "can_store": request.user.has_perm("complaints.approve_compensation"),
+    }
+
+
+@login_required
+@permission_required(MONTHLY_PERMISSION, raise_exception=True)
+@require_GET
+def monthly_latest(request):
+    return redirect("complaints:monthly", month=str(Month.containing(timezone.now()).previous))
+
+
+@login_required
+@permission_required(MONTHLY_PERMISSION, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def monthly(request, month: str):
+    target = _month_or_404(month)
+    if request.method == "POST":
+        complaint_monthly_analysis_generate(month=target)
+        messages.success(request, _("The analysis of %(month)s was stored.") % {"month": target})
+        return redirect("complaints:monthly", month=str(target))
+    return render(request, "complaints/monthly.html", _monthly_context(request, target))
+
+
+@login_required
+@permission_required(MONTHLY_PERMISSION, raise_exception=True)
+@require_GET
+def monthly_csv(request, month: str):
+    target = _month_or_404(month)
+    context = _monthly_context(request, target)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="complaints-{target}.csv"'
+    response.write("\ufeff")  # a BOM so that spreadsheet programs read the Chinese names
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            _("Rank"),
+            _("Category"),
+            _("Complaints"),
+            _("Previous month"),
+            _("Change"),
+            _("Recurrence rate"),
+            _("Repeat-customer rate"),
+            _("Root causes"),
+        ]
+    )
+    for rank, item in enumerate(context["data"]["top_categories"], start=1):
+        writer.writerow(
+            [
+                rank,
+                item["display_name"],
+                item["count"],
+                item["previous_count"],
+                item["change"],
+                item["recurrence_rate"] if item["recurrence_rate"] is not None else "",
+                item["repeat_customer_rate"] if item["repeat_customer_rate"] is not None else "",
+                "; ".join(f"{c['label']} ({c['count']})" for c in item["root_causes"]),
+            ]
+        )
+    return response
+
+
+@login_required
+@permission_required(MONTHLY_PERMISSION, raise_exception=True)
+@require_GET
+def monthly_pdf(request, month: str):
+    target = _month_or_404(month)
+    html = render_to_string(
+        "complaints/monthly_print.html", _monthly_context(request, target), request=request
+    )
+    response = HttpResponse(report_pdf_render(html), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="complaints-{target}.pdf"'
+    return response
+
+
+# --- Reply scripts ------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def scripts(request):
+    if not request.user.has_perm("complaints.view_replyscript"):
+        raise PermissionDenied
+    return render(
+        request,
+        "complaints/scripts.html",
+        {
+            "scripts": reply_scripts_for(active_only=False),
+            "can_edit": request.user.has_perm("complaints.change_replyscript"),
+        },
+    )
+
+
+@login_required
+@permission_required("complaints.change_replyscript", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def script_edit(request, script_id: int | None = None):
+    script = get_object_or_404(ReplyScript, pk=script_id) if script_id else None
+    form = ReplyScriptForm(request.POST or None, instance=script)
+    if request.method == "POST":
+        if form.is_valid():
+            services.reply_script_save(actor=request.user, script=script, fields=form.cleaned_data)
+            messages.success(request, _("Reply script saved."))
+            return redirect("complaints:scripts")
+        return render(
+            request, "complaints/script_form.html", {"form": form, "script": script}, status=INVALID
+        )
+    return render(request, "complaints/script_form.html", {"form": form, "script": script})
