@@ -260,8 +260,9 @@ class NewTicketForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.template = template
         self.fields["category"].choices = _with_blank(category_choices(), _("No category"))
-        # The customer picker lists search results; the select widget is never rendered whole.
-        self.fields["customer"].widget = forms.HiddenInput()
+        # The page renders the customer as radio choices from a name search (never a select
+        # of every customer); a plain widget keeps its errors out of the hidden-field list.
+        self.fields["customer"].widget = forms.TextInput()
         self.required_by_template = set(template.required_fields or []) if template else set()
         for name in self.required_by_template & set(self.fields):
             self.fields[name].template_required = True

@@ -345,8 +345,30 @@ def test_a_missing_template_field_is_named_by_the_field_and_the_input_kept(agent
     assert 'value="Dryer does not heat"' in page
     assert 'value="Dryer D3"' in page
     assert f'value="{customer.pk}" checked' in page
+    assert page.count("The “售后维修” template requires this field.") == 2  # once per field
     after = (Ticket.objects.count(), TicketEvent.objects.count(), Customer.objects.count())
     assert after == before
+
+
+def test_a_missing_customer_is_named_once_by_the_customer_picker(agent_client):
+    response = agent_client.post(
+        f"{NEW}?template=incident",
+        {"subject": "App down", "channel": "web", "complexity": "simple"},
+    )
+    assert response.status_code == 422
+    assert response.context["form"].errors == {
+        "description": ["The “故障报告” template requires this field."]
+    }
+    response = agent_client.post(
+        f"{NEW}?template=feedback",
+        {"subject": "Idea", "channel": "web", "complexity": "simple", "description": "More"},
+    )
+    page = response.content.decode()
+    assert response.context["form"].errors == {
+        "customer": ["The “意见建议” template requires this field."]
+    }
+    assert page.count("The “意见建议” template requires this field.") == 1
+    assert '<fieldset class="customer-picker has-error">' in page
 
 
 def test_a_refused_ticket_does_not_register_its_new_customer(agent_client):
