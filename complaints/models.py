@@ -233,10 +233,6 @@ class Complaint(models.Model):
     def is_closed(self) -> bool:
         return self.stage == Stage.CLOSED
 
-    @property
-    def etag(self) -> str:
-        return f'"complaint-{self.pk}-v{self.version}"'
-
 
 class Compensation(models.Model):
     """Symbolic atonement agreed with the customer; above the actor's limit it needs approval."""

@@ -271,6 +271,13 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "TicketKindEnum": "tickets.models.Kind",
         "MessageKindEnum": "tickets.models.MessageKind",
+        "ChannelEnum": "tickets.models.Channel",
+        "TicketStatusEnum": "tickets.models.Status",
+        "TicketComplexityEnum": "tickets.models.Complexity",
+        "ComplaintComplexityEnum": "complaints.models.ComplaintComplexity",
+        "CompensationKindEnum": "complaints.models.CompensationKind",
+        "CompensationStatusEnum": "complaints.models.CompensationStatus",
+        "ComplaintStepEnum": "complaints.api.serializers.STAGE_STEP_CHOICES",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

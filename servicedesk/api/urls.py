@@ -13,6 +13,7 @@ router = SimpleRouter()
 
 def register_api_routes(router: SimpleRouter) -> None:
     """Each app's viewsets; an app that adds an API adds its line here."""
+    from complaints.api.views import CompensationViewSet, ComplaintViewSet
     from customers.api.views import CustomerViewSet
     from staff.api.views import StaffViewSet, TeamViewSet
     from tickets.api.views import InboundEmailView, TicketViewSet
@@ -25,6 +26,8 @@ def register_api_routes(router: SimpleRouter) -> None:
     router.register("teams", TeamViewSet, basename="team")
     router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
     router.register("inbound-email", InboundEmailView, basename="inbound-email")
+    router.register("complaints", ComplaintViewSet, basename="complaint")
+    router.register("compensations", CompensationViewSet, basename="compensation")
 
 
 register_api_routes(router)
