@@ -9,8 +9,13 @@ YES_NO = (("true", _("yes")), ("false", _("no")))
 class YesNoFilter(django_filters.ChoiceFilter):
     """`true` / `false`, anything else is a 400 (django-filter's BooleanFilter ignores it).
 
-    With `method`, the method receives a bool; without, `field_name__lookup_expr` gets it.
+    Without `method`, `field_name__lookup_expr` gets a bool; a `method` receives the text
+    and reads it with `YesNoFilter.as_bool(value)`.
     """
+
+    @staticmethod
+    def as_bool(value) -> bool:
+        return value is True or value == "true"
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("choices", YES_NO)
@@ -19,4 +24,4 @@ class YesNoFilter(django_filters.ChoiceFilter):
     def filter(self, qs, value):
         if value in ("", None):
             return qs
-        return super().filter(qs, value == "true")
+        return super().filter(qs, self.as_bool(value))

@@ -35,26 +35,3 @@ def integration(team):
 @pytest.fixture
 def api(make_client, integration):
     return make_client(integration)
-
-
-@pytest.fixture
-def committed_db(transactional_db):
-    """Real commits, for tests whose threads use their own connections.
-
-    The audit table refuses TRUNCATE (append-only trigger), which the flush after a
-    transactional test needs: the flush runs with triggers off for this session only
-    (session_replication_role), switched back by the post_migrate that the flush sends.
-    """
-    from django.db import connection
-    from django.db.models.signals import post_migrate
-
-    yield
-
-    def restore(**kwargs):
-        with connection.cursor() as cursor:
-            cursor.execute("SET session_replication_role = DEFAULT")
-        post_migrate.disconnect(restore, dispatch_uid="api-tests-restore-triggers")
-
-    post_migrate.connect(restore, weak=False, dispatch_uid="api-tests-restore-triggers")
-    with connection.cursor() as cursor:
-        cursor.execute("SET session_replication_role = replica")

@@ -2,10 +2,12 @@
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from tests.factories import CustomerFactory, TeamFactory, UserFactory
 from tickets import services
 from tickets.models import Channel, Status, Ticket, TicketEvent, TicketMessage
+from tickets.sla.selectors import ticket_clocks
 
 pytestmark = pytest.mark.django_db
 
@@ -137,21 +139,11 @@ def test_list_filters_by_created_range(api, team, integration, time_machine):
     assert ids == [old.pk]
 
 
-def _sla_installed() -> bool:
-    from django.apps import apps
-
-    try:
-        apps.get_model("sla", "Clock")
-    except LookupError:
-        return False
-    return True
-
-
 def test_list_query_count_does_not_grow_with_the_page(
     api, team, integration, django_assert_num_queries
 ):
-    # token+user, the user's two permission sets, tickets, tags (+ SLA clocks)
-    expected = 5 + _sla_installed()
+    # token+user, the user's two permission sets, tickets, tags, SLA clocks
+    expected = 6
     open_ticket(team, integration, tags=["a"])
     api.get("/api/v1/tickets/")  # the token's last-used stamp is written once a minute
     with django_assert_num_queries(expected):
@@ -289,9 +281,50 @@ def test_events_list_the_audit_trail_oldest_first(api, team, integration):
 
 def test_sla_lists_every_clock_of_the_ticket(api, team, integration):
     ticket = open_ticket(team, integration)
+    clocks = ticket_clocks(ticket)
+    assert clocks, "the default policies start at least one clock"
     response = api.get(f"/api/v1/tickets/{ticket.pk}/sla/")
     assert response.status_code == 200
-    clocks = list(ticket.sla_clocks.all()) if hasattr(ticket, "sla_clocks") else []
-    assert [c["metric"] for c in response.json()] == [
-        c.metric for c in sorted(clocks, key=lambda c: (c.due_at, c.pk))
-    ]
+    assert [c["metric"] for c in response.json()] == [c.metric for c in clocks]
+    assert set(response.json()[0]) == {
+        "metric",
+        "due_at",
+        "warn_at",
+        "state",
+        "met_at",
+        "breached_at",
+        "escalation_level",
+    }
+    listed = api.get(f"/api/v1/tickets/{ticket.pk}/").json()["sla"]
+    assert listed == response.json()
+
+
+def test_the_list_filters_by_sla_state_and_breach(api, team, integration):
+    from tickets.sla.models import Clock, ClockState
+
+    breached = open_ticket(team, integration, subject="late")
+    calm = open_ticket(team, integration, subject="calm")
+    Clock.objects.filter(ticket=breached).update(
+        state=ClockState.BREACHED, breached_at=timezone.now()
+    )
+    ids = lambda params: [r["id"] for r in api.get("/api/v1/tickets/", params).json()["results"]]  # noqa: E731
+    assert ids({"breached": "true"}) == [breached.pk]
+    assert ids({"breached": "false"}) == [calm.pk]
+    assert ids({"sla_state": "breached"}) == [breached.pk]
+    assert ids({"sla_state": "running"}) == [calm.pk]
+
+
+def test_the_sla_dashboard_gives_figures_to_supervisors_only(make_client, supervisor, api):
+    response = make_client(supervisor).get("/api/v1/sla/dashboard/", {"by": "priority"})
+    assert response.status_code == 200, response.json()
+    assert response.json()["by"] == "priority"
+    assert set(response.json()["response_times"]) >= {"first_response_count"}
+    assert api.get("/api/v1/sla/dashboard/").status_code == 403
+
+
+def test_the_sla_dashboard_refuses_a_reversed_period(make_client, supervisor):
+    response = make_client(supervisor).get(
+        "/api/v1/sla/dashboard/", {"start": "2026-02-01T00:00:00Z", "end": "2026-01-01T00:00:00Z"}
+    )
+    assert response.status_code == 400
+    assert list(response.json()["fields"]) == ["end"]

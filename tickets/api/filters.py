@@ -1,34 +1,17 @@
 """Filters of the ticket list: one name per filter, the same names the pages use."""
 
 import django_filters
-from django.apps import apps
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from servicedesk.api.filters import YesNoFilter
 from tickets.models import Channel, Kind, Priority, Status, Ticket
-
-# Clock states of the SLA engine (tickets/sla); a breached clock stays breached.
-SLA_STATES = (
-    ("running", _("Running")),
-    ("paused", _("Paused")),
-    ("met", _("Met")),
-    ("breached", _("Breached")),
-)
+from tickets.sla.models import Clock, ClockState
 
 
 def _has_clock(**conditions):
     """EXISTS over the ticket's clocks: no join, so no duplicate rows and no DISTINCT."""
-    clock_model = apps.get_model("sla", "Clock")
-    return Exists(clock_model._default_manager.filter(ticket=OuterRef("pk"), **conditions))
-
-
-def _sla_engine_installed() -> bool:
-    try:
-        apps.get_model("sla", "Clock")
-    except LookupError:
-        return False
-    return True
+    return Exists(Clock.objects.filter(ticket=OuterRef("pk"), **conditions))
 
 
 class TicketFilter(django_filters.FilterSet):
@@ -54,7 +37,9 @@ class TicketFilter(django_filters.FilterSet):
         field_name="updated_at", lookup_expr="lt", label=_("updated before")
     )
     sla_state = django_filters.ChoiceFilter(
-        choices=SLA_STATES, method="filter_sla_state", label=_("has an SLA clock in this state")
+        choices=ClockState.choices,
+        method="filter_sla_state",
+        label=_("has an SLA clock in this state"),
     )
     breached = YesNoFilter(method="filter_breached", label=_("has a breached SLA clock"))
 
@@ -63,12 +48,8 @@ class TicketFilter(django_filters.FilterSet):
         fields = ()
 
     def filter_sla_state(self, queryset, name, value):
-        if not _sla_engine_installed():
-            return queryset.none()
         return queryset.filter(_has_clock(state=value))
 
     def filter_breached(self, queryset, name, value):
-        if not _sla_engine_installed():
-            return queryset if value is False else queryset.none()
-        breached = _has_clock(state="breached")
-        return queryset.filter(breached if value else ~breached)
+        breached = _has_clock(state=ClockState.BREACHED)
+        return queryset.filter(breached if YesNoFilter.as_bool(value) else ~breached)
