@@ -16,6 +16,7 @@ def register_api_routes(router: SimpleRouter) -> None:
     from complaints.api.views import CompensationViewSet, ComplaintViewSet
     from customers.api.views import CustomerViewSet
     from staff.api.views import StaffViewSet, TeamViewSet
+    from tickets.api.sla import SlaDashboardViewSet
     from tickets.api.views import InboundEmailView, TicketViewSet
 
     from .webhook_views import WebhookEndpointViewSet
@@ -28,6 +29,7 @@ def register_api_routes(router: SimpleRouter) -> None:
     router.register("inbound-email", InboundEmailView, basename="inbound-email")
     router.register("complaints", ComplaintViewSet, basename="complaint")
     router.register("compensations", CompensationViewSet, basename="compensation")
+    router.register("sla/dashboard", SlaDashboardViewSet, basename="sla-dashboard")
 
 
 register_api_routes(router)
