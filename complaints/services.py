@@ -483,6 +483,16 @@ def complaint_change_complexity(
         before=before,
         after=complexity,
     )
+    # The ticket's own complexity follows, so queues and reports agree with the complaint.
+    ticket_services.ticket_update_details(
+        ticket=complaint.ticket,
+        actor=actor,
+        changes={
+            "complexity": Complexity.COMPLEX
+            if complexity == ComplaintComplexity.COMPLEX
+            else Complexity.SIMPLE
+        },
+    )
     sla.on_terms_changed(complaint.ticket, at=timezone.now())
     return complaint
 
