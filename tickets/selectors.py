@@ -97,7 +97,7 @@ def agent_queue(*, user, filters: QueueFilters) -> QuerySet[Ticket]:
 def ticket_for_user(user, reference: str, *, for_update: bool = False) -> Ticket:
     """The ticket if this user may see it, else 404 — never reveal another team's ticket."""
     tickets = tickets_visible_to(user).select_related(
-        "customer", "team", "assignee", "case_owner", "category", "intake_template"
+        "customer", "team", "assignee", "case_owner", "category", "intake_template", "created_by"
     )
     try:
         return tickets.get(reference=reference)

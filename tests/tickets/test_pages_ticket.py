@@ -302,6 +302,9 @@ def test_a_user_without_the_change_permission_is_forbidden(client, team, ticket)
 # ---- new ticket ----------------------------------------------------------------------------
 
 NEW = reverse("tickets:new")
+# session, user, permissions (2), the ticket with its relations, messages, attachments,
+# events, SLA clocks, the team members the ticket can be assigned to.
+TICKET_PAGE_QUERIES = 10
 
 
 def test_new_ticket_starts_by_choosing_a_template(agent_client):
@@ -418,3 +421,49 @@ def test_customer_search_finds_by_name_and_masks_contact_for_agents(agent_client
     assert f'value="{customer.pk}"' in page
     assert "z***@example.com" in page
     assert "zhang.wei@example.com" not in page
+
+
+# ---- cost and edges ---------------------------------------------------------------------------
+
+
+def _work(ticket, agent, rounds: int) -> None:
+    for number in range(rounds):
+        message = services.ticket_reply(ticket=ticket, actor=agent, body=f"Reply {number}")
+        services.ticket_note(ticket=ticket, actor=agent, body=f"Note {number}")
+        services.ticket_customer_message(ticket=ticket, body=f"Answer {number}")
+        services.ticket_attach(
+            ticket=ticket,
+            actor=agent,
+            message=message,
+            uploaded_file=SimpleUploadedFile(f"photo{number}.png", b"\x89PNG", "image/png"),
+        )
+
+
+@pytest.mark.parametrize("rounds", [1, 20])
+def test_ticket_page_query_count_does_not_grow_with_the_timeline(
+    agent_client, agent, ticket, rounds, django_assert_num_queries
+):
+    _work(ticket, agent, rounds)  # 4 or 80 messages, with attachments and events
+    with django_assert_num_queries(TICKET_PAGE_QUERIES):
+        response = agent_client.get(url("detail", ticket))
+    assert response.status_code == 200
+    assert response.content.decode().count("message-note") == rounds
+
+
+def test_an_htmx_form_error_comes_back_as_the_partial_with_422(agent_client, ticket):
+    response = agent_client.post(
+        url("status", ticket),
+        {"version": ticket.version, "status": "archived"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 422
+    assert response.templates[0].name == "tickets/_ticket.html"
+    assert "Select a valid choice" in response.content.decode()
+
+
+def test_opening_a_ticket_needs_the_add_permission(client, team):
+    viewer = get_user_model().objects.create_user("viewer", password="pass-word-123")
+    client.force_login(viewer)
+    assert client.get(NEW).status_code == 403
+    assert client.post(f"{NEW}?template=none", {"subject": "x"}).status_code == 403
+    assert Ticket.objects.count() == 0
