@@ -7,15 +7,18 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Complaints")
 
     def ready(self) -> None:
+        from servicedesk.demo import register_demo_step
         from servicedesk.templatetags.desk import register_nav_item, register_ticket_panel
         from staff.models import Role
         from staff.roles import grant_to_roles
         from tickets.audit import register_action_labels
 
+        from .demo import seed_complaints_step
         from .services import ComplaintAction
         from .views import complaint_panel_context
 
         register_ticket_panel("complaints/_stage_panel.html", complaint_panel_context)
+        register_demo_step(seed_complaints_step)
         register_nav_item(
             "complaints:list", _("Complaints"), permission="complaints.view_complaint"
         )

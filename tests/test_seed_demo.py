@@ -34,9 +34,11 @@ def test_seed_demo_builds_a_working_demo_once(db, client):
     assert Team.objects.get(name="售后服务组").members.filter(username="agent").exists()
 
     # A few hundred tickets in every status, worked through the services (events written).
-    assert Ticket.objects.count() == 300
+    # Other apps' demo steps (complaints in every stage) may add tickets of their own.
+    tickets = Ticket.objects.count()
+    assert tickets >= 300
     assert set(Ticket.objects.values_list("status", flat=True)) == set(Status.values)
-    assert TicketEvent.objects.filter(action="ticket.created").count() == 300
+    assert TicketEvent.objects.filter(action="ticket.created").count() == tickets
     assert TicketEvent.objects.filter(action="ticket.status_changed").exists()
     assert TicketMessage.objects.filter(kind="reply").exists()
     closed = Ticket.objects.filter(status=Status.CLOSED).first()

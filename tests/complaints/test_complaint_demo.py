@@ -1,0 +1,47 @@
+"""The demo complaints: every stage and severity, a few months of history, something
+waiting for approval, and a stored monthly analysis that shows real figures."""
+
+from django.db.models import Count
+
+from complaints.demo import seed_complaints
+from complaints.models import (
+    CompensationStatus,
+    Complaint,
+    MonthlyComplaintAnalysis,
+    Severity,
+    Stage,
+)
+from staff.models import Role, StaffLevel
+from tests.factories import CustomerFactory, UserFactory
+
+
+def test_the_demo_has_complaints_in_every_stage_and_severity_over_four_months(
+    db, team, supervisor, manager, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    handler = UserFactory(username="zhaoqiang", role=Role.AGENT, teams=[team])
+    handler.staff_profile.level = StaffLevel.SENIOR
+    handler.staff_profile.save()
+    customers = [CustomerFactory(language="en" if n % 3 == 0 else "zh-hans") for n in range(12)]
+
+    complaints = seed_complaints(customers=customers, team=team, seed=7)
+
+    assert len(complaints) >= 28
+    assert set(Complaint.objects.values_list("stage", flat=True)) == set(Stage.values)
+    assert set(Complaint.objects.values_list("severity", flat=True)) == set(Severity.values)
+    months = Complaint.objects.dates("opened_at", "month")
+    assert len(months) == 4
+    assert Complaint.objects.filter(
+        compensations__status=CompensationStatus.PENDING_APPROVAL
+    ).exists()
+    closed = Complaint.objects.filter(stage=Stage.CLOSED).annotate(n=Count("reports"))
+    assert closed.exists() and all(complaint.n == 1 for complaint in closed)
+    stored = MonthlyComplaintAnalysis.objects.order_by("month")
+    assert stored.count() == 3
+    figures = stored.last().data
+    assert figures["total"] > 0
+    assert len(figures["top_categories"]) == 3
+    assert figures["top_categories"][0]["root_causes"]
+    assert figures["stage_average_minutes"]["accept"] is not None
+    assert figures["sla"]["finished"] > 0
+    assert 0 < figures["sla"]["met_rate"] <= 1
