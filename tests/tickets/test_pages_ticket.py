@@ -467,3 +467,15 @@ def test_opening_a_ticket_needs_the_add_permission(client, team):
     assert client.get(NEW).status_code == 403
     assert client.post(f"{NEW}?template=none", {"subject": "x"}).status_code == 403
     assert Ticket.objects.count() == 0
+
+
+def test_not_found_and_forbidden_pages_explain_themselves(client, team, settings):
+    settings.DEBUG = False
+    viewer = get_user_model().objects.create_user("viewer", password="pass-word-123")
+    client.force_login(viewer)
+    missing = client.get(reverse("tickets:detail", args=["SD-999999"]))
+    assert missing.status_code == 404
+    assert "belongs to a team you are not in" in missing.content.decode()
+    forbidden = client.get(NEW)
+    assert forbidden.status_code == 403
+    assert "Your role does not include this action" in forbidden.content.decode()
