@@ -6,6 +6,7 @@ Other apps add their pages to the navigation and their panels to the ticket page
 
     register_nav_item("sla:dashboard", _("SLA"), permission="tickets.view_all_tickets")
     register_ticket_panel("complaints/_stage_panel.html", complaint_panel_context)
+    register_event_field("stage", label=_("Stage"), choices=Stage)  # for the timeline
 """
 
 from collections.abc import Callable
@@ -113,13 +114,25 @@ _CHOICES_BY_FIELD = {
     "kind": Kind,
     "complexity": Complexity,
 }
+# Audited fields of other apps' events: field name → label.
+_LABEL_BY_FIELD: dict[str, Any] = {}
+
+
+def register_event_field(name: str, *, label=None, choices=None) -> None:
+    """Teach the timeline how another app's audited field and its values read."""
+    if label is not None:
+        _LABEL_BY_FIELD[name] = label
+    if choices is not None:
+        _CHOICES_BY_FIELD[name] = choices
 
 
 @register.filter
 def field_label(field_name: str) -> str:
-    """The translated name of an audited ticket field ("status" → "状态")."""
+    """The translated name of an audited field ("status" → "状态")."""
     if not field_name:
         return ""
+    if field_name in _LABEL_BY_FIELD:
+        return capfirst(_LABEL_BY_FIELD[field_name])
     try:
         return capfirst(Ticket._meta.get_field(field_name).verbose_name)
     except FieldDoesNotExist:  # events of other apps may name fields of their own

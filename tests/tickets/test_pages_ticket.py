@@ -479,3 +479,20 @@ def test_not_found_and_forbidden_pages_explain_themselves(client, team, settings
     forbidden = client.get(NEW)
     assert forbidden.status_code == 403
     assert "Your role does not include this action" in forbidden.content.decode()
+
+
+def test_other_apps_teach_the_timeline_their_fields(monkeypatch):
+    from django.db import models
+
+    from servicedesk.templatetags import desk
+
+    class Stage(models.TextChoices):
+        ACCEPT = "accept", "Accept"
+
+    monkeypatch.setattr(desk, "_LABEL_BY_FIELD", {})
+    monkeypatch.setattr(desk, "_CHOICES_BY_FIELD", dict(desk._CHOICES_BY_FIELD))
+    assert (desk.field_label("stage"), desk.event_value("accept", "stage")) == ("Stage", "accept")
+    desk.register_event_field("stage", label="complaint stage", choices=Stage)
+    assert desk.field_label("stage") == "Complaint stage"
+    assert desk.event_value("accept", "stage") == "Accept"
+    assert desk.event_value("open", "status") == "Open"
