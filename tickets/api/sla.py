@@ -1,10 +1,10 @@
 """/api/v1/sla/dashboard/: the manager dashboard's figures, from tickets.sla.selectors."""
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 
@@ -49,9 +49,11 @@ class ResponseTimesSerializer(serializers.Serializer):
     percentiles_available = serializers.BooleanField()
 
 
+@extend_schema_serializer(many=False)  # a "list" action that answers one object
 class DashboardSerializer(serializers.Serializer):
-    start = serializers.DateTimeField()
-    end = serializers.DateTimeField()
+    # In UTC: a local zone's historical offsets (LMT +08:05:43) are not RFC 3339.
+    start = serializers.DateTimeField(default_timezone=UTC)
+    end = serializers.DateTimeField(default_timezone=UTC)
     by = serializers.CharField()
     outcomes = OutcomeSerializer(many=True)
     response_times = ResponseTimesSerializer()
