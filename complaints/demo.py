@@ -214,7 +214,7 @@ def _backdate_clocks(complaint: Complaint, delta: timedelta, times: dict) -> Non
 def seed_complaints(
     *, customers: list[Customer], team: Team | None = None, seed: int = 20260101, months: int = 4
 ) -> list[Complaint]:
-    """Open and work 6–9 complaints a month over `months` months (the current one included)."""
+    """Open and work 5–7 complaints a month over `months` months (the current one included)."""
     rng = random.Random(seed)
     team = team or Team.objects.filter(name=COMPLAINT_TEAM).first()
     staff = {user.username: user for user in User.objects.filter(username__in=HANDLERS.values())}
@@ -235,7 +235,7 @@ def seed_complaints(
         # The current month holds one complaint at every stage, plus two whose
         # compensation waits for approval; the months before are mostly closed.
         current_targets = [*STAGE_ORDER, Stage.COMPENSATE, Stage.COMPENSATE]
-        count = len(current_targets) if is_current else rng.randint(6, 9)
+        count = len(current_targets) if is_current else rng.randint(5, 7)
         for number in range(count):
             scenario = rng.choices(SCENARIOS, weights=CATEGORY_WEIGHTS)[0]
             category_name, subject_zh, subject_en, product, demand, causes = scenario

@@ -82,11 +82,28 @@ def send_email(message: OutboxMessage) -> None:
         headers={"Message-ID": f"<outbox-{message.pk}@{settings.OUTBOX_MESSAGE_ID_DOMAIN}>"},
     )
     try:
+        # Files carried by reference, e.g. the complaint handling report (complaints.report).
+        for attachment in _payload_attachments(message):
+            with attachment.file.open("rb") as stored:
+                email.attach(attachment.original_name, stored.read(), attachment.content_type)
+    except FileNotFoundError as error:
+        raise DeliveryError(f"attachment missing: {error}", retry=False) from None
+    try:
         email.send(fail_silently=False)
     except (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, ValueError) as error:
         raise DeliveryError(f"refused: {error}", retry=False) from None
     except (smtplib.SMTPException, OSError) as error:
         raise DeliveryError(f"mail server unavailable: {error}", retry=True) from None
+
+
+def _payload_attachments(message: OutboxMessage) -> list:
+    """The ticket's attachments listed in payload["attachment_ids"] (others are ignored)."""
+    ids = (message.payload or {}).get("attachment_ids") or []
+    if not ids or message.ticket_id is None:
+        return []
+    from tickets.models import Attachment
+
+    return list(Attachment.objects.filter(pk__in=ids, ticket_id=message.ticket_id).order_by("pk"))
 
 
 register_channel_sender(OutboxChannel.EMAIL, send_email)

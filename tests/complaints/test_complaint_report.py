@@ -102,3 +102,16 @@ def test_a_compensation_appears_in_the_report(open_complaint, agent, customer, s
     text = pdf_text(complaint.reports.get())
     assert "150.00 CNY" in text
     assert "Symbolic atonement" in text
+
+
+def test_the_report_email_carries_the_pdf_when_the_outbox_sends_it(closed_in, settings, mailoutbox):
+    from servicedesk.outbox.delivery import send_email
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    complaint = closed_in("en")
+    send_email(OutboxMessage.objects.get(topic="complaint.report"))
+    (sent,) = mailoutbox
+    ((name, content, content_type),) = sent.attachments
+    assert name == f"{complaint.ticket.reference}-report-v1.pdf"
+    assert content_type == "application/pdf"
+    assert content.startswith(b"%PDF")
