@@ -34,6 +34,7 @@ def test_warning_breach_and_manager_escalation_climb_one_level_each(new_ticket, 
     assert sla_sweep().warned == 1
     clock = first_response(ticket)
     assert (clock.state, clock.escalation_level) == (ClockState.RUNNING, EscalationLevel.ASSIGNEE)
+    assert (clock.warned_at, clock.next_alert_at) == (shanghai(2026, 3, 4, 10, 0, 50), clock.due_at)
     assert recipients("sla.warning") == {people["agent"].email}
 
     wednesday.move_to(shanghai(2026, 3, 4, 10, 1, 5))
@@ -42,6 +43,7 @@ def test_warning_breach_and_manager_escalation_climb_one_level_each(new_ticket, 
     assert clock.state == ClockState.BREACHED
     assert clock.breached_at == shanghai(2026, 3, 4, 10, 1)
     assert clock.escalation_level == EscalationLevel.SUPERVISOR
+    assert clock.next_alert_at == clock.escalate_at == shanghai(2026, 3, 4, 10, 1, 30)
     assert recipients("sla.breached") == {people["agent"].email, people["supervisor"].email}
 
     wednesday.move_to(shanghai(2026, 3, 4, 10, 1, 35))  # 150 %: managers are told
