@@ -12,6 +12,7 @@ from datetime import date
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Customer
@@ -103,7 +104,9 @@ def _missing_template_fields(template: IntakeTemplate, values: dict) -> dict[str
     for field in template.required_fields or []:
         value = values.get(field)
         if value is None or (isinstance(value, str) and not value.strip()):
-            missing[field] = [MSG_TEMPLATE_REQUIRED % {"template": template.name}]
+            missing[field] = [
+                MSG_TEMPLATE_REQUIRED % {"template": template.display_name(get_language())}
+            ]
     return missing
 
 

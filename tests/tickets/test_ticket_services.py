@@ -144,3 +144,20 @@ def test_a_forbidden_file_type_is_refused(ticket, agent, settings, tmp_path, nam
         services.ticket_attach(ticket=ticket, actor=agent, uploaded_file=upload)
     assert "file" in error.value.fields
     assert not Attachment.objects.exists()
+
+
+def test_template_error_names_the_template_in_the_reader_language(agent, team, customer):
+    from django.utils import translation
+
+    repair = IntakeTemplate.objects.get(slug="after-sales-repair")
+    for language, name in (("en", "After-sales repair"), ("zh-hans", "售后维修")):
+        with translation.override(language), pytest.raises(ValidationError) as error:
+            services.ticket_create(
+                actor=agent,
+                subject="Washer leaks",
+                channel=Channel.PHONE,
+                team=team,
+                customer=customer,
+                intake_template=repair,
+            )
+        assert name in str(error.value.fields["order_number"][0])
