@@ -8,17 +8,31 @@ class ComplaintsConfig(AppConfig):
 
     def ready(self) -> None:
         from servicedesk.demo import register_demo_step
-        from servicedesk.templatetags.desk import register_nav_item, register_ticket_panel
+        from servicedesk.templatetags.desk import (
+            register_event_field,
+            register_nav_item,
+            register_ticket_panel,
+        )
         from staff.models import Role
         from staff.roles import grant_to_roles
         from tickets.audit import register_action_labels
 
         from .demo import seed_complaints_step
+        from .models import CompensationStatus, ComplaintComplexity, Severity, Stage
         from .services import ComplaintAction
         from .views import complaint_panel_context
 
         register_ticket_panel("complaints/_stage_panel.html", complaint_panel_context)
         register_demo_step(seed_complaints_step)
+        # How the complaint's audited fields read in the ticket timeline.
+        register_event_field("stage", label=_("stage"), choices=Stage)
+        register_event_field("redo_from", label=_("redo from"), choices=Stage)
+        register_event_field("severity", label=_("severity"), choices=Severity)
+        register_event_field(
+            "complaint_complexity", label=_("complexity"), choices=ComplaintComplexity
+        )
+        register_event_field("compensation", label=_("compensation"), choices=CompensationStatus)
+        register_event_field("report", label=_("handling report"))
         register_nav_item(
             "complaints:list", _("Complaints"), permission="complaints.view_complaint"
         )

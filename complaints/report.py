@@ -110,7 +110,7 @@ def complaint_report_generate(*, complaint: Complaint, actor) -> ComplaintReport
             actor,
             ComplaintAction.REPORT_GENERATED,
             field="report",
-            after={"version": version, "language": language},
+            after={"label": f"v{version} ({language})", "version": version, "language": language},
         )
         customer = ticket.customer
         if customer is not None and customer.email:

@@ -268,6 +268,8 @@ def _compensation_for_stage(complaint: Complaint, actor, content: dict) -> Compe
 
 def _compensation_snapshot(compensation: Compensation) -> dict:
     return {
+        # What the timeline shows; the other keys keep the facts for the record.
+        "label": f"{compensation} · {compensation.get_status_display()}",
         "id": compensation.pk,
         "status": compensation.status,
         "kind": compensation.kind,
@@ -479,7 +481,7 @@ def complaint_change_complexity(
         complaint.ticket,
         actor,
         ComplaintAction.COMPLEXITY_CHANGED,
-        field="complexity",
+        field="complaint_complexity",
         before=before,
         after=complexity,
     )

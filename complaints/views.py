@@ -440,9 +440,9 @@ def _monthly_context(request, month: Month) -> dict:
         )
         for cause in item["root_causes"]:
             cause["label"] = root_labels.get(cause["root_cause"], cause["root_cause"])
-    stage_times = [
-        (Stage(stage).label, minutes) for stage, minutes in data["stage_average_minutes"].items()
-    ]
+    # In stage order (a stored JSON object does not keep its key order).
+    averages = data["stage_average_minutes"]
+    stage_times = [(Stage(stage).label, averages.get(stage)) for stage in RECORDED_STAGES]
     return {
         "month": month,
         "data": data,

@@ -26,7 +26,7 @@ def test_the_demo_has_complaints_in_every_stage_and_severity_over_four_months(
 
     complaints = seed_complaints(customers=customers, team=team, seed=7)
 
-    assert len(complaints) >= 28
+    assert len(complaints) >= 3 * 5 + 9  # 5–7 a month before, 9 in the current month
     assert set(Complaint.objects.values_list("stage", flat=True)) == set(Stage.values)
     assert set(Complaint.objects.values_list("severity", flat=True)) == set(Severity.values)
     months = Complaint.objects.dates("opened_at", "month")
