@@ -274,3 +274,9 @@ def test_the_panel_offers_reply_scripts_to_insert(agent_client, complaint):
     assert "script-insert" in html
     assert "非常理解您现在的心情" in html
     assert "reply_scripts.js" in html
+
+
+def test_administrators_edit_the_authority_and_limit_tables_in_the_admin(admin_client):
+    for name in ("complaintauthority", "approvallimit", "replyscript", "complaintcategory"):
+        assert admin_client.get(f"/admin/complaints/{name}/").status_code == 200
+    assert admin_client.get("/admin/complaints/complaint/add/").status_code == 403
