@@ -12,7 +12,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.translation import gettext as _gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Language
@@ -115,8 +115,8 @@ def complaint_report_generate(*, complaint: Complaint, actor) -> ComplaintReport
         customer = ticket.customer
         if customer is not None and customer.email:
             with translation.override(language):
-                subject = _gettext(MSG_REPORT_SUBJECT) % {"reference": ticket.reference}
-                body = _gettext(MSG_REPORT_BODY) % {
+                subject = gettext(MSG_REPORT_SUBJECT) % {"reference": ticket.reference}
+                body = gettext(MSG_REPORT_BODY) % {
                     "name": customer.name,
                     "reference": ticket.reference,
                 }

@@ -8,7 +8,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.formats import date_format
-from django.utils.translation import gettext as _gettext
+from django.utils.translation import gettext
 
 from .authority import approval_limit_of, is_within_authority
 from .models import (
@@ -64,7 +64,7 @@ def _display_value(name: str, value, language: str | None) -> str:
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
-        return _gettext("Yes") if value else _gettext("No")
+        return gettext("Yes") if value else gettext("No")
     choices = _CHOICE_LABELS.get(name)
     if choices is not None:
         values = value if isinstance(value, list) else [value]
@@ -208,9 +208,9 @@ def approvals_pending_for(user) -> list[PendingApproval]:
         if compensation.currency not in limits:
             limits[compensation.currency] = approval_limit_of(user, compensation.currency)
         if compensation.requested_by_id == user.pk:
-            rows.append(PendingApproval(compensation, False, _gettext("Your own request")))
+            rows.append(PendingApproval(compensation, False, gettext("Your own request")))
         elif compensation.amount > limits[compensation.currency]:
-            rows.append(PendingApproval(compensation, False, _gettext("Above your limit")))
+            rows.append(PendingApproval(compensation, False, gettext("Above your limit")))
         else:
             rows.append(PendingApproval(compensation, True, ""))
     return rows

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from django import template
-from django.utils.translation import gettext as _gettext
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -18,11 +18,11 @@ def duration_text(value) -> str:
     hours, minutes = divmod(minutes, 60)
     parts = []
     if days:
-        parts.append(_gettext("%(count)d d") % {"count": days})
+        parts.append(gettext("%(count)d d") % {"count": days})
     if hours:
-        parts.append(_gettext("%(count)d h") % {"count": hours})
+        parts.append(gettext("%(count)d h") % {"count": hours})
     if minutes or not parts:
-        parts.append(_gettext("%(count)d min") % {"count": minutes})
+        parts.append(gettext("%(count)d min") % {"count": minutes})
     return " ".join(parts)
 
 
