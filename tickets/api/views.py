@@ -1,7 +1,7 @@
 """/api/v1/tickets/: thin views over tickets.selectors and tickets.services."""
 
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import prefetch_related_objects
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
@@ -15,9 +15,8 @@ from servicedesk.api.scopes import Scope
 from servicedesk.api.views import ApiViewSet
 from tickets import services
 from tickets.inbound import inbound_mail_ingest
-from tickets.models import Attachment, Tag, TicketEvent, TicketMessage
+from tickets.models import Attachment, Ticket, TicketEvent, TicketMessage
 from tickets.selectors import tickets_visible_to
-from tickets.sla.selectors import sla_clocks_prefetch
 
 from .filters import TicketFilter
 from .serializers import (
@@ -35,8 +34,12 @@ from .serializers import (
     TicketChangeInput,
     TicketCreateInput,
     TicketSerializer,
+    clock_representation,
     ticket_clocks,
+    ticket_prefetches,
 )
+
+TICKET_RELATIONS = ("customer", "team", "assignee", "case_owner", "category")
 
 
 class TimelinePagination(StableCursorPagination):
@@ -46,11 +49,6 @@ class TimelinePagination(StableCursorPagination):
 
     def get_ordering(self, request, queryset, view):
         return ("id",)
-
-
-def _with_clocks(queryset):
-    """Every SLA clock of each ticket, one query for the whole page."""
-    return queryset.prefetch_related(sla_clocks_prefetch())
 
 
 @extend_schema_view(
@@ -83,12 +81,8 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
     )
 
     def get_queryset(self):
-        tickets = tickets_visible_to(self.request.user).select_related(
-            "customer", "team", "assignee", "case_owner", "category"
-        )
-        return _with_clocks(
-            tickets.prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
-        )
+        tickets = tickets_visible_to(self.request.user).select_related(*TICKET_RELATIONS)
+        return tickets.prefetch_related(*ticket_prefetches())
 
     def retrieve(self, request, pk=None):
         ticket = self.get_object()
@@ -110,17 +104,9 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
         return self.etag_response(response, ticket)
 
     def _fresh(self, ticket):
-        """The ticket with its relations loaded the same way as the list (3 queries)."""
-        loaded = (
-            _with_clocks(
-                type(ticket)
-                .objects.select_related("customer", "team", "assignee", "case_owner", "category")
-                .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
-            )
-            .filter(pk=ticket.pk)
-            .first()
-        )
-        return loaded or ticket
+        """The service's ticket with what its representation reads (tags, clocks)."""
+        prefetch_related_objects([ticket], *ticket_prefetches())
+        return ticket
 
     @extend_schema(
         summary="Change descriptive fields (If-Match required for tokens)",
@@ -143,7 +129,14 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
         return self._respond(ticket)
 
     def _respond(self, ticket):
-        ticket = self._fresh(ticket)
+        """After a change: reloaded in one query plus prefetches (the service's locked
+        copy has no related rows loaded). Not through the visibility filter: a transfer
+        may just have taken the ticket out of the caller's sight."""
+        ticket = (
+            Ticket.objects.select_related(*TICKET_RELATIONS)
+            .prefetch_related(*ticket_prefetches())
+            .get(pk=ticket.pk)
+        )
         return self.etag_response(Response(TicketSerializer(ticket).data), ticket)
 
     @extend_schema(
@@ -323,7 +316,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
     )
     def sla(self, request, pk=None):
         ticket = self.get_object()
-        return Response(SlaClockSerializer(ticket_clocks(ticket), many=True).data)
+        return Response([clock_representation(clock) for clock in ticket_clocks(ticket)])
 
 
 class RawEmailParser(BaseParser):

@@ -1,0 +1,396 @@
+"""REST API throughput and latency against gunicorn on 127.0.0.1 with PostgreSQL.
+
+Side by side in one run: our ticket create (service, audit event, SLA clocks, outbox
+fan-out) and a bare DRF ModelViewSet writing the same rows (bench/bare_api.py, the floor);
+sequential and with 4 concurrent clients; then the ticket list over 1,000,000 tickets.
+Goals (issue 6): create throughput >= 70 % of the floor and >= 200 req/s with 4 clients;
+list p50 < 50 ms with 1,000,000 tickets.
+
+Not part of the test run. From the repo root:
+    .venv/bin/python bench/api.py [--tickets 1000000] [--creates 300] [--lists 200]
+It uses its own database (servicedesk_bench_api, migrated here, kept between runs so the
+bulk load happens once), starts gunicorn on a free port of 127.0.0.1, stops only that
+gunicorn, and prints `name: value` lines.
+"""
+
+import sys
+from pathlib import Path
+
+# bench/ holds calendar.py, which would shadow the standard library's calendar module
+# when this file runs as a script: import from the repository root instead.
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
+sys.path.insert(0, str(ROOT))
+
+import argparse  # noqa: E402
+import csv  # noqa: E402
+import http.client  # noqa: E402
+import io  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import socket  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
+import uuid  # noqa: E402
+from datetime import UTC, datetime, timedelta  # noqa: E402
+from urllib.parse import urlsplit  # noqa: E402
+
+PYTHON = sys.executable
+DATABASE = os.environ.get("API_BENCH_DATABASE", "servicedesk_bench_api")
+SERVER = os.environ.get("API_BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+REDIS = os.environ.get("API_BENCH_REDIS", "redis://127.0.0.1:6379/3")
+TEAMS = 10
+CLIENTS = 4
+COPY_CHUNK = 100_000
+
+
+def bench_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=f"{SERVER}/{DATABASE}",
+        DJANGO_SETTINGS_MODULE="bench.api_settings",
+        DJANGO_DEBUG="false",
+        DATABASE_CONN_MAX_AGE="600",
+        THROTTLE_CACHE_URL=REDIS,
+        API_THROTTLE_RATE="10000000/min",
+        LOG_LEVEL="WARNING",
+    )
+    return env
+
+
+def create_database() -> None:
+    import psycopg2
+
+    connection = psycopg2.connect(f"{SERVER}/postgres")
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE])
+        if cursor.fetchone() is None:
+            cursor.execute(f'CREATE DATABASE "{DATABASE}"')
+    connection.close()
+
+
+def migrate(env) -> None:
+    subprocess.run(
+        [PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=ROOT, env=env, check=True
+    )
+
+
+def setup_django(env) -> None:
+    os.environ.update(env)
+    import django
+
+    django.setup()
+
+
+def seed_people() -> dict:
+    """Teams, a manager and an agent with tokens, a customer (fresh tokens each run)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from customers.models import Customer
+    from servicedesk.api.models import ApiToken
+    from servicedesk.api.scopes import Scope
+    from servicedesk.api.services import api_token_issue
+    from staff.models import Role, StaffProfile, Team
+
+    user_model = get_user_model()
+    teams = [Team.objects.get_or_create(name=f"Bench team {i}")[0] for i in range(TEAMS)]
+    people = {}
+    for username, role in (("bench-manager", Role.MANAGER), ("bench-agent", Role.AGENT)):
+        user, created = user_model.objects.get_or_create(username=username)
+        if created:
+            user.groups.add(Group.objects.get(name=role))
+            StaffProfile.objects.create(user=user, display_name=username)
+        teams[0].members.add(user)
+        ApiToken.objects.filter(user=user).delete()
+        _token, plain = api_token_issue(user=user, name="bench", scopes=list(Scope.values))
+        people[username] = plain
+    customer, _ = Customer.objects.get_or_create(name="Bench customer", email="bench@example.com")
+    return {
+        "tokens": people,
+        "team": teams[0].pk,
+        "teams": [t.pk for t in teams],
+        "customer": customer.pk,
+    }
+
+
+def bulk_load_tickets(target: int, world: dict) -> float:
+    """COPY tickets until there are `target`; returns seconds spent (0 if already there)."""
+    from django.db import connection
+
+    from tickets.models import Ticket
+
+    existing = Ticket.objects.count()
+    if existing >= target:
+        return 0.0
+    started = time.perf_counter()
+    fields = [f for f in Ticket._meta.concrete_fields if not f.primary_key]
+    columns = ["id", *[f.column for f in fields]]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COALESCE(MAX(id), 0) FROM tickets_ticket")
+        next_id = cursor.fetchone()[0] + 1
+    missing = target - existing
+    first_day = datetime.now(UTC) - timedelta(days=365)
+    step = timedelta(days=365) / missing
+    statuses = ["new", "open", "pending_customer", "resolved", "closed"]
+    priorities = ["urgent", "high", "normal", "normal", "low"]
+
+    def value(field, ticket_id: int, index: int):
+        created = first_day + step * index
+        given = {
+            "reference": f"SD-{ticket_id:06d}",
+            "subject": f"Bulk ticket {ticket_id}",
+            "channel": "api",
+            "status": statuses[ticket_id % 5],
+            "priority": priorities[ticket_id % 5],
+            "team_id": world["teams"][ticket_id % TEAMS],
+            "customer_id": world["customer"],
+            "created_at": created.isoformat(),
+            "updated_at": created.isoformat(),
+        }
+        if field.column in given:
+            return given[field.column]
+        if field.null:
+            return None
+        default = field.get_default()
+        return "" if default is None else default
+
+    with connection.cursor() as cursor:
+        done = 0
+        while done < missing:
+            buffer = io.StringIO()
+            writer = csv.writer(buffer)
+            for index in range(done, min(done + COPY_CHUNK, missing)):
+                ticket_id = next_id + index
+                writer.writerow(
+                    [ticket_id]
+                    + [("\\N" if (v := value(f, ticket_id, index)) is None else v) for f in fields]
+                )
+            buffer.seek(0)
+            cursor.copy_expert(
+                f"COPY tickets_ticket ({', '.join(columns)}) "
+                "FROM STDIN WITH (FORMAT csv, NULL '\\N')",
+                buffer,
+            )
+            done = min(done + COPY_CHUNK, missing)
+        cursor.execute(
+            "SELECT setval(pg_get_serial_sequence('tickets_ticket', 'id'), "
+            "(SELECT MAX(id) FROM tickets_ticket))"
+        )
+        cursor.execute("ANALYZE tickets_ticket")
+    return time.perf_counter() - started
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_gunicorn(env, port: int, workers: int) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [
+            str(Path(PYTHON).parent / "gunicorn"),
+            "servicedesk.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--access-logfile",
+            "-" if os.environ.get("API_BENCH_ACCESS_LOG") else "/dev/null",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    for _attempt in range(100):  # at most 20 s
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", "/healthz")
+            if connection.getresponse().status == 200:
+                return process
+        except OSError:
+            pass
+        if process.poll() is not None:
+            raise RuntimeError("gunicorn exited during start-up")
+        time.sleep(0.2)
+    process.terminate()
+    raise RuntimeError("gunicorn did not answer within 20 s")
+
+
+class Client:
+    """One keep-alive HTTP connection with a bearer token."""
+
+    def __init__(self, port: int, token: str):
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+
+    def call(self, method: str, path: str, body: dict | None = None, **headers) -> tuple:
+        payload = json.dumps(body).encode() if body is not None else None
+        started = time.perf_counter()
+        self.connection.request(method, path, body=payload, headers={**self.headers, **headers})
+        response = self.connection.getresponse()
+        data = response.read()
+        return response.status, time.perf_counter() - started, data
+
+
+def ticket_body(world: dict, index: int) -> dict:
+    return {
+        "subject": f"Bench ticket {index}",
+        "channel": "api",
+        "priority": "normal",
+        "team": world["team"],
+        "customer": world["customer"],
+    }
+
+
+def run(clients: list[Client], requests_per_client: int, request) -> dict:
+    """Each client sends its requests in a thread; returns throughput and latencies."""
+    latencies: list[float] = []
+    failures: list[int] = []
+    lock = threading.Lock()
+
+    def work(client_index: int, client: Client):
+        mine = []
+        for index in range(requests_per_client):
+            status, seconds, _data = request(client, client_index * requests_per_client + index)
+            mine.append(seconds)
+            if status >= 400:
+                failures.append(status)
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=work, args=(i, c)) for i, c in enumerate(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=600)
+    elapsed = time.perf_counter() - started
+    if failures:
+        raise RuntimeError(f"{len(failures)} failed requests, e.g. HTTP {failures[0]}")
+    latencies.sort()
+    return {
+        "rps": len(latencies) / elapsed,
+        "p50_ms": 1000 * statistics.median(latencies),
+        "p95_ms": 1000 * latencies[int(0.95 * (len(latencies) - 1))],
+    }
+
+
+def report(name: str, figures: dict) -> None:
+    for key, value in figures.items():
+        print(f"{name}_{key}: {value:.1f}", flush=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tickets", type=int, default=1_000_000)
+    parser.add_argument("--creates", type=int, default=300, help="per client and round")
+    parser.add_argument("--lists", type=int, default=200, help="per client and round")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
+    args = parser.parse_args()
+
+    env = bench_env()
+    create_database()
+    migrate(env)
+    setup_django(env)
+    world = seed_people()
+    load_seconds = bulk_load_tickets(args.tickets, world)
+    from tickets.models import Ticket
+
+    print(f"tickets_in_database: {Ticket.objects.count()}")
+    print(f"bulk_load_seconds: {load_seconds:.1f}")
+    from django.db import connections
+
+    connections.close_all()
+
+    port = free_port()
+    gunicorn = start_gunicorn(env, port, args.workers)
+    print(f"gunicorn_workers: {args.workers}")
+    try:
+        manager = world["tokens"]["bench-manager"]
+        agent = world["tokens"]["bench-agent"]
+
+        def ours(client, index):
+            return client.call("POST", "/api/v1/tickets/", ticket_body(world, index))
+
+        def ours_idempotent(client, index):
+            return client.call(
+                "POST",
+                "/api/v1/tickets/",
+                ticket_body(world, index),
+                **{"Idempotency-Key": uuid.uuid4().hex},
+            )
+
+        def bare(client, index):
+            return client.call("POST", "/bare/tickets/", ticket_body(world, index))
+
+        warm = [Client(port, manager) for _ in range(CLIENTS)]
+        run(warm, 20, ours)
+        run(warm, 20, bare)
+
+        figures = {}
+        for clients in (1, CLIENTS):
+            for name, request in (
+                ("bare", bare),
+                ("api", ours),
+                ("api_idempotent", ours_idempotent),
+            ):
+                label = f"create_{name}_{'sequential' if clients == 1 else f'{clients}_clients'}"
+                figures[label] = run(
+                    [Client(port, manager) for _ in range(clients)], args.creates, request
+                )
+                report(label, figures[label])
+        for clients in ("sequential", f"{CLIENTS}_clients"):
+            ratio = (
+                figures[f"create_api_{clients}"]["rps"] / figures[f"create_bare_{clients}"]["rps"]
+            )
+            print(f"create_api_vs_bare_{clients}_percent: {100 * ratio:.1f}")
+
+        def first_page(size):
+            return lambda client, index: client.call("GET", f"/api/v1/tickets/?page_size={size}")
+
+        state = {}
+
+        def walk(client, index):
+            # Follow `next` links: deeper pages cost the same with a cursor.
+            path = state.get(id(client)) or "/api/v1/tickets/?page_size=50"
+            status, seconds, data = client.call("GET", path)
+            following = json.loads(data)["next"]
+            if following:
+                parts = urlsplit(following)
+                state[id(client)] = f"{parts.path}?{parts.query}"
+            else:
+                state[id(client)] = None
+            return status, seconds, data
+
+        def bare_list(client, index):
+            return client.call("GET", "/bare/tickets/?page_size=50")
+
+        for label, request, token in (
+            ("list_manager_50", first_page(50), manager),
+            ("list_manager_200", first_page(200), manager),
+            ("list_manager_next_pages_50", walk, manager),
+            ("list_agent_50", first_page(50), agent),
+            ("list_bare_50", bare_list, manager),
+        ):
+            report(f"{label}_sequential", run([Client(port, token)], args.lists, request))
+        report(
+            f"list_manager_50_{CLIENTS}_clients",
+            run([Client(port, manager) for _ in range(CLIENTS)], args.lists, first_page(50)),
+        )
+    finally:
+        gunicorn.terminate()
+        try:
+            gunicorn.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            gunicorn.kill()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
