@@ -184,6 +184,23 @@ def bulk_load_tickets(target: int, world: dict) -> float:
     return time.perf_counter() - started
 
 
+def list_query_counts(world: dict) -> dict[int, int]:
+    """Queries of one list request by page size, in-process: constant, not per row."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from rest_framework.test import APIClient
+
+    client = APIClient(SERVER_NAME="127.0.0.1")
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {world['tokens']['bench-manager']}")
+    counts = {}
+    for size in (10, 50, 200):
+        client.get(f"/api/v1/tickets/?page_size={size}")
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/api/v1/tickets/?page_size={size}").status_code == 200
+        counts[size] = len(queries)
+    return counts
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -303,6 +320,9 @@ def main() -> int:
     from tickets.models import Ticket
 
     print(f"tickets_in_database: {Ticket.objects.count()}")
+    print(f"load_average_1min_at_start: {os.getloadavg()[0]:.1f}")
+    for size, count in list_query_counts(world).items():
+        print(f"list_queries_page_size_{size}: {count}")
     print(f"bulk_load_seconds: {load_seconds:.1f}")
     from django.db import connections
 

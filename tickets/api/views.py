@@ -97,6 +97,8 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
         data = TicketCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
         ticket = services.ticket_create(actor=request.user, **data.validated_data)
+        if not data.validated_data.get("tags"):
+            ticket.api_tags = []  # nothing to read back
         response = Response(
             TicketSerializer(self._fresh(ticket)).data, status=status.HTTP_201_CREATED
         )
@@ -105,7 +107,8 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
 
     def _fresh(self, ticket):
         """The service's ticket with what its representation reads (tags, clocks)."""
-        prefetch_related_objects([ticket], *ticket_prefetches())
+        missing = [p for p in ticket_prefetches() if not hasattr(ticket, p.to_attr)]
+        prefetch_related_objects([ticket], *missing)
         return ticket
 
     @extend_schema(
