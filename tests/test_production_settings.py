@@ -10,8 +10,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_check(**env_overrides):
+    # Browser tests in the same worker set DJANGO_ALLOW_ASYNC_UNSAFE; a deployment never does.
+    inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env = {
-        **os.environ,
+        **inherited,
         "DJANGO_SETTINGS_MODULE": "servicedesk.settings_production",
         "DJANGO_ALLOWED_HOSTS": "desk.example.com",
         "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/servicedesk",
