@@ -1,6 +1,9 @@
 """Fixtures for complaints: a category, an opened complaint, and valid content per stage."""
 
+import importlib
+
 import pytest
+from django.apps import apps as django_apps
 
 from complaints import services
 from complaints.models import ComplaintCategory, Severity, Stage
@@ -32,7 +35,15 @@ VALID_CONTENT = {
 
 
 @pytest.fixture
-def category(db):
+def complaint_config(db):
+    """The seeded tables (categories, authority, limits, scripts): a transactional test's
+    flush removes the rows migration 0002 loaded; seeding again is idempotent."""
+    seed = importlib.import_module("complaints.migrations.0002_seed_configuration").seed
+    seed(django_apps, None)
+
+
+@pytest.fixture
+def category(complaint_config):
     return ComplaintCategory.objects.get(name_en="Product quality")
 
 
@@ -85,26 +96,3 @@ def advance_to(complaint, actor, stage):
         )
         complaint.refresh_from_db()
     return complaint
-
-
-@pytest.fixture
-def committed_db(transactional_db):
-    """Real commits, for tests whose threads use their own connections.
-
-    The audit table refuses TRUNCATE (append-only trigger), which the flush after a
-    transactional test needs: the flush runs with triggers off for this session only
-    (session_replication_role), switched back by the post_migrate that the flush sends.
-    """
-    from django.db import connection
-    from django.db.models.signals import post_migrate
-
-    yield
-
-    def restore(**kwargs):
-        with connection.cursor() as cursor:
-            cursor.execute("SET session_replication_role = DEFAULT")
-        post_migrate.disconnect(restore, dispatch_uid="complaints-tests-restore-triggers")
-
-    post_migrate.connect(restore, weak=False, dispatch_uid="complaints-tests-restore-triggers")
-    with connection.cursor() as cursor:
-        cursor.execute("SET session_replication_role = replica")
