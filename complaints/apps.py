@@ -16,13 +16,15 @@ class ComplaintsConfig(AppConfig):
         from staff.models import Role
         from staff.roles import grant_to_roles
         from tickets.audit import register_action_labels
+        from tickets.services import register_status_guard
 
         from .demo import seed_complaints_step
         from .models import CompensationStatus, ComplaintComplexity, Severity, Stage
-        from .services import ComplaintAction
+        from .services import ComplaintAction, complaint_ticket_status_guard
         from .views import complaint_panel_context
 
         register_ticket_panel("complaints/_stage_panel.html", complaint_panel_context)
+        register_status_guard(complaint_ticket_status_guard)
         register_demo_step(seed_complaints_step)
         # How the complaint's audited fields read in the ticket timeline.
         register_event_field("stage", label=_("stage"), choices=Stage)

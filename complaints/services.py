@@ -18,6 +18,7 @@ from servicedesk.exceptions import (
     AuthorityError,
     ConflictError,
     StageError,
+    TransitionError,
     ValidationError,
 )
 from servicedesk.outbox.services import event_publish
@@ -97,6 +98,9 @@ MSG_REOPEN_RIGHT = _("Only a supervisor or above may reopen a complaint.")
 MSG_REOPEN_STAGE = _("Choose a stage already reached to redo from.")
 MSG_REOPEN_PENDING = _("Decide the waiting compensation before reopening the complaint.")
 MSG_REOPEN_TICKET_CLOSED = _("The ticket is closed for good; open a new complaint instead.")
+MSG_RESOLVE_BEFORE_CLOSED = _(
+    "This complaint is at “%(stage)s”; finish its steps (up to follow-up and close) first."
+)
 
 # The ticket's queue priority mirrors the complaint's severity.
 PRIORITY_FOR_SEVERITY = {
@@ -277,6 +281,18 @@ def _compensation_snapshot(compensation: Compensation) -> dict:
         "currency": compensation.currency,
         "goods_or_service": compensation.goods_or_service,
     }
+
+
+def complaint_ticket_status_guard(ticket, before: str, to: str) -> None:
+    """Registered with the ticket services: a complaint's ticket is resolved by closing the
+    complaint (which writes the report), never around the five-step workflow."""
+    if to not in (Status.RESOLVED, Status.CLOSED) or before == Status.RESOLVED:
+        return
+    complaint = Complaint.objects.filter(ticket=ticket).only("stage").first()
+    if complaint is not None and complaint.stage != Stage.CLOSED:
+        raise TransitionError(
+            MSG_RESOLVE_BEFORE_CLOSED % {"stage": Stage(complaint.stage).label}, field="status"
+        )
 
 
 def _follow_ticket_status(complaint: Complaint, actor, stage: str) -> None:

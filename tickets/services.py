@@ -6,7 +6,7 @@ lets the SLA engine react and queues outgoing work — all in one transaction.
 
 import hashlib
 import mimetypes
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 
 from django.conf import settings
@@ -69,6 +69,17 @@ _DETAIL_FIELDS = (
 )
 # A change to any of these changes which SLA policy applies.
 _SLA_TERM_FIELDS = frozenset({"channel", "kind", "complexity"})
+
+
+# Other apps veto status moves their own rules forbid (a complaint's ticket cannot be
+# resolved before its five-step workflow is closed); a guard raises TransitionError.
+StatusGuard = Callable[[Ticket, str, str], None]
+_status_guards: list[StatusGuard] = []
+
+
+def register_status_guard(guard: StatusGuard) -> None:
+    if guard not in _status_guards:
+        _status_guards.append(guard)
 
 
 def _check_choice(field: str, value: str, choices) -> None:
@@ -254,6 +265,8 @@ def ticket_change_status(
             MSG_STATUS_MOVE % {"before": Status(before).label, "after": Status(to).label},
             field="status",
         )
+    for guard in _status_guards:
+        guard(ticket, before, to)
     _apply_status(ticket, actor, before, to)
     return ticket
 
