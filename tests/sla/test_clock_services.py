@@ -240,3 +240,22 @@ def test_department_review_runs_while_the_ticket_waits_on_the_department(
     assert (review.state, review.met_at) == (ClockState.MET, shanghai(2026, 3, 4, 15, 0))
     tickets.ticket_change_status(ticket=ticket, actor=agent, to=Status.PENDING_INTERNAL)
     assert clock_of(ticket, Metric.DEPARTMENT_REVIEW, cycle=2).state == ClockState.RUNNING
+
+
+def test_a_target_that_newly_applies_counts_from_the_start_minus_recorded_pauses(
+    new_ticket, agent, wednesday
+):
+    ticket = new_ticket()  # a request
+    wednesday.move_to(shanghai(2026, 3, 4, 11, 0))
+    tickets.ticket_change_status(ticket=ticket, actor=agent, to=Status.PENDING_CUSTOMER)
+    wednesday.move_to(shanghai(2026, 3, 4, 15, 0))
+    tickets.ticket_customer_message(ticket=ticket, body="Here you are")
+    wednesday.move_to(shanghai(2026, 3, 4, 16, 0))
+    tickets.ticket_update_details(ticket=ticket, actor=agent, changes={"kind": Kind.FEEDBACK})
+
+    reply = clock_of(ticket, Metric.FEEDBACK_REPLY)
+    assert reply.started_at == shanghai(2026, 3, 4, 10, 0)
+    assert reply.paused_total == timedelta(hours=3)
+    assert reply.due_at == shanghai(2026, 3, 9, 14, 0)  # 24 working hours + the 3 paused
+    assert reply.plans.get().planned_at == shanghai(2026, 3, 4, 16, 0)
+    assert clock_of(ticket, Metric.SERVICE_PLAN).state == ClockState.CANCELLED

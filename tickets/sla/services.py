@@ -153,20 +153,28 @@ def sla_start(
     at: datetime,
     terms: TicketTerms,
     cycle: int = 1,
+    pauses: Iterable[tuple[datetime, datetime]] = (),
+    planned_at: datetime | None = None,
 ) -> Clock | None:
-    """Start a metric's clock; a clock that already exists for the cycle is left alone."""
+    """Start a metric's clock at `at`; a clock that already exists for the cycle is left alone.
+
+    A clock started late from an earlier moment (a re-plan that brings a new target) takes
+    the ticket's recorded pauses since then into account.
+    """
     if Clock.objects.filter(ticket=ticket, metric=metric, cycle=cycle).exists():
         return None
-    plan = plan_clock(PlanSpec.from_target(target), started_at=at, pauses=())
+    plan = plan_clock(PlanSpec.from_target(target), started_at=at, pauses=pauses)
     clock = Clock(
         ticket=ticket, metric=metric, cycle=cycle, started_at=at, is_urgent=terms.is_urgent
     )
     apply_plan(clock, plan)
-    if _open_pause(ticket) is not None:
+    open_pause = _open_pause(ticket)
+    if open_pause is not None:
         # Started while the ticket waits on the customer: it stands still until resumed.
-        clock.state, clock.paused_at, clock.next_alert_at = ClockState.PAUSED, at, None
+        clock.state, clock.next_alert_at = ClockState.PAUSED, None
+        clock.paused_at = max(open_pause.paused_at, at)
     clock.save()
-    _record_plan(clock, PlanReason.STARTED, at)
+    _record_plan(clock, PlanReason.STARTED, planned_at or at)
     return clock
 
 
@@ -311,6 +319,8 @@ def sla_replan(*, ticket: Ticket, at: datetime, reason: str = PlanReason.TERMS_C
                 target=targets[metric],
                 at=ticket.created_at,
                 terms=terms,
+                pauses=pauses,
+                planned_at=at,
             )
 
 
