@@ -224,7 +224,7 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 CELERY_BEAT_SCHEDULE["api-idempotency-purge"] = {
     "task": "servicedesk.api.tasks.api_idempotency_purge",
     "schedule": 3600.0,
-    "options": {"expires": 3000.0},
+    "options": {"expires": 3000.0, "expire_seconds": 3000},
 }
 
 # The monthly complaint analysis for the month just ended [S0 §03]: 00:30 UTC on the 1st

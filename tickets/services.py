@@ -351,6 +351,9 @@ def ticket_transfer(
     ticket.team = team
     ticket.assignee = assignee
     _touch(ticket, "team", "assignee")
+    if before_team != team:
+        # Team is one of the SLA policy's match fields.
+        sla.on_terms_changed(ticket, at=timezone.now())
     record_event(
         ticket,
         actor,
@@ -419,8 +422,12 @@ def ticket_update_details(
         )
     if changed:
         _touch(ticket, *changed)
+        now = timezone.now()
         if _SLA_TERM_FIELDS.intersection(changed):
-            sla.on_terms_changed(ticket, at=timezone.now())
+            sla.on_terms_changed(ticket, at=now)
+        if "category" in changed and ticket.category_id is not None:
+            # Classifying the problem meets the chat classification target [S1 §2.1].
+            sla.on_ticket_classified(ticket, at=now)
     return ticket
 
 
