@@ -12,12 +12,11 @@ from django.utils.translation import gettext_lazy as _
 from staff.models import StaffLevel
 from tickets.models import Channel
 
+# One definition of the severities [S0 §03]: the SLA engine matches policies on them and
+# cannot depend on this app, so they live with it and the complaint record reuses them.
+from tickets.sla.models import Severity
 
-class Severity(models.TextChoices):
-    # Severity levels with response targets and handling authority [S0 §03].
-    URGENT = "urgent", _("Urgent")
-    IMPORTANT = "important", _("Important")
-    ROUTINE = "routine", _("Routine")
+__all__ = ["Severity"]
 
 
 class ComplaintComplexity(models.TextChoices):
