@@ -3,6 +3,7 @@
 No browser is ever downloaded: the system Chromium is launched by path.
 """
 
+import importlib
 import os
 import shutil
 
@@ -41,6 +42,34 @@ def browser():
 def page(browser):
     context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    page.set_default_timeout(15_000)
+    page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def log_in(live_server):
+    """Log a person in through the login form (every factory user's password)."""
+
+    def _log_in(page, username: str, password: str = "pass-word-123"):
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", password)
+        page.locator("main form button[type=submit]").click()
+        page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+    return _log_in
+
+
+@pytest.fixture
+def configured(committed_db):
+    """The configuration rows the migrations load (SLA policies, complaint categories,
+    authority, approval limits, reply scripts): a transactional test's flush removes them,
+    and installing them again is idempotent."""
+    from django.apps import apps
+
+    from tickets.sla.defaults import install_defaults
+
+    install_defaults(apps)
+    seed = importlib.import_module("complaints.migrations.0002_seed_configuration").seed
+    seed(apps, None)
