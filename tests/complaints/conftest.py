@@ -1,9 +1,6 @@
 """Fixtures for complaints: a category, an opened complaint, and valid content per stage."""
 
-import importlib
-
 import pytest
-from django.apps import apps as django_apps
 
 from complaints import services
 from complaints.models import ComplaintCategory, Severity, Stage
@@ -35,15 +32,8 @@ VALID_CONTENT = {
 
 
 @pytest.fixture
-def complaint_config(db):
-    """The seeded tables (categories, authority, limits, scripts): a transactional test's
-    flush removes the rows migration 0002 loaded; seeding again is idempotent."""
-    seed = importlib.import_module("complaints.migrations.0002_seed_configuration").seed
-    seed(django_apps, None)
-
-
-@pytest.fixture
-def category(complaint_config):
+def category(db):
+    # Seeded by migration complaints 0002 (re-installed after every committed test's flush).
     return ComplaintCategory.objects.get(name_en="Product quality")
 
 

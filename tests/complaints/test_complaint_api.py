@@ -79,7 +79,6 @@ def test_a_token_must_send_if_match_for_a_stage_move(complaint, agent):
     assert response.status_code == 428
 
 
-@pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("committed_db")
 @pytest.mark.xdist_group("complaints-race")
 def test_a_move_racing_another_gets_409_and_writes_nothing(complaint, agent, supervisor):

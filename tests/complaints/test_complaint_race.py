@@ -13,7 +13,6 @@ from tests.complaints.conftest import VALID_CONTENT
 from tickets.models import TicketEvent
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
     pytest.mark.usefixtures("committed_db"),
     pytest.mark.xdist_group("complaints-race"),
 ]

@@ -58,7 +58,7 @@ def stop(process: subprocess.Popen) -> None:
 
 
 def test_beat_and_worker_breach_a_short_target_and_deliver_its_notices(
-    committed_db, sla_defaults, agent, supervisor, team, customer, tmp_path
+    committed_db, agent, supervisor, team, customer, tmp_path
 ):
     assert connection.vendor == "postgresql"
     broker = settings.CELERY_BROKER_URL

@@ -1,15 +1,14 @@
-"""Fixtures of the SLA tests: the default policies, a known working week, helpers."""
+"""Fixtures of the SLA tests: a known working week, helpers (the default policies of
+requirements §7 come from migration sla 0002, re-installed after every flush)."""
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.apps import apps
 
 from tickets import services as tickets
 from tickets.models import Channel
-from tickets.sla.defaults import install_defaults
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -20,13 +19,6 @@ def shanghai(*args: int) -> datetime:
 
 # Wednesday 4 March 2026, 10:00 in Shanghai: an ordinary working day (no holiday near).
 WEDNESDAY_10 = shanghai(2026, 3, 4, 10, 0)
-
-
-@pytest.fixture
-def sla_defaults(db):
-    """The policies of requirements §7 (a transactional test elsewhere may have flushed
-    the rows the migration loaded; installing is idempotent)."""
-    install_defaults(apps)
 
 
 @pytest.fixture
@@ -50,7 +42,7 @@ def wednesday(clock_at):
 
 
 @pytest.fixture
-def new_ticket(sla_defaults, agent, team, customer):
+def new_ticket(db, agent, team, customer):
     def create(**fields):
         values = {"actor": agent, "subject": "Printer jams", "channel": Channel.EMAIL, "team": team}
         values.update(customer=customer, assignee=agent)

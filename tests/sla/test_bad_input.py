@@ -48,7 +48,7 @@ def test_a_naive_start_time_is_refused_and_no_clock_is_written(new_ticket, wedne
     assert not Clock.objects.filter(ticket=ticket).exists()
 
 
-def test_a_negative_target_is_refused_by_the_database_and_the_form(sla_defaults):
+def test_a_negative_target_is_refused_by_the_database_and_the_form(db):
     policy = Policy.objects.create(name="Broken")
     calendar = Calendar.objects.get(name="24×7")
     target = Target(policy=policy, metric=Metric.RESOLUTION, duration=-5, calendar=calendar)
@@ -60,7 +60,7 @@ def test_a_negative_target_is_refused_by_the_database_and_the_form(sla_defaults)
     assert not Target.objects.filter(policy=policy).exists()
 
 
-def test_a_negative_duration_never_reaches_the_calendar(sla_defaults):
+def test_a_negative_duration_never_reaches_the_calendar(db):
     spec = PlanSpec.from_target(Target.objects.filter(metric=Metric.RESOLUTION).first())
     negative = PlanSpec(**{**spec.__dict__, "target_duration": timedelta(minutes=-1)})
     with pytest.raises(ValueError, match="must not be negative"):
@@ -109,7 +109,7 @@ def test_the_admin_accepts_a_valid_calendar(admin_client):
     assert Calendar.objects.get(name="Regional").hours.count() == 2
 
 
-def test_deleting_a_calendar_that_a_policy_uses_is_refused(sla_defaults, admin_client):
+def test_deleting_a_calendar_that_a_policy_uses_is_refused(admin_client):
     cn = Calendar.objects.get(name="CN working calendar")
     targets = Target.objects.filter(calendar=cn).count()
     with pytest.raises(ProtectedError), transaction.atomic():

@@ -41,7 +41,7 @@ def open_complaint(ticket, *, severity: str, complexity: str = "general"):
     return complaint
 
 
-def test_the_cn_calendar_is_monday_to_friday_nine_to_six_with_a_lunch_break(sla_defaults):
+def test_the_cn_calendar_is_monday_to_friday_nine_to_six_with_a_lunch_break(db):
     calendar = Calendar.objects.get(name=CN)
     assert (calendar.time_zone, calendar.country, calendar.is_24x7) == (
         "Asia/Shanghai",

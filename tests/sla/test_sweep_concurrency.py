@@ -49,7 +49,7 @@ def in_parallel(work, *, workers: int = 2) -> list:
 
 
 def test_two_sweeps_in_parallel_record_each_breach_once(
-    committed_db, sla_defaults, agent, supervisor, team, customer
+    committed_db, agent, supervisor, team, customer
 ):
     with time_machine.travel(shanghai(2026, 3, 4, 10, 0), tick=False):
         for number in range(25):

@@ -1,0 +1,36 @@
+"""The rows that data migrations load, installed again after a committed test's flush.
+
+A flush empties every table; the post_migrate it sends brings back content types,
+permissions and the role groups, but not what data migrations loaded. Each installer
+below is idempotent (it adds only what is missing), so running it twice changes nothing.
+"""
+
+import importlib
+
+from django.apps import apps
+
+# Every migration of ours with a RunPython/RunSQL step, by what a flush does to it:
+# rows it loads are emptied (re-installed below); a trigger it creates survives a flush.
+DATA_MIGRATIONS = {
+    ("tickets", "0003_default_intake_templates"),
+    ("sla", "0002_default_policies"),
+    ("complaints", "0002_seed_configuration"),
+}
+SCHEMA_ONLY_MIGRATIONS = {("tickets", "0002_events_append_only_trigger")}
+
+
+def _migration(app_label: str, name: str):
+    package = apps.get_app_config(app_label).module.__name__
+    return importlib.import_module(f"{package}.migrations.{name}")
+
+
+def reinstall_defaults() -> None:
+    """Install every data-migration default that is missing (after a flush: all of them)."""
+    from staff.roles import ensure_role_groups
+    from tickets.sla.defaults import install_defaults
+
+    _migration("tickets", "0003_default_intake_templates").add_templates(apps, None)
+    install_defaults(apps)
+    _migration("complaints", "0002_seed_configuration").seed(apps, None)
+    # Normally done by the flush's post_migrate; repeated so the groups never depend on it.
+    ensure_role_groups()
