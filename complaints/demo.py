@@ -301,4 +301,8 @@ def seed_complaints(
 
 def seed_complaints_step(demo) -> None:
     """The seed_demo step (registered in apps.py)."""
-    seed_complaints(customers=demo.customers, team=demo.teams.get(COMPLAINT_TEAM))
+    seed_complaints(
+        customers=demo.customers,
+        team=demo.teams.get(COMPLAINT_TEAM),
+        months=demo.history_months,
+    )

@@ -364,6 +364,8 @@ class Demo:
     """What a run built, for steps of other apps to build on."""
 
     rng: random.Random
+    # How many months of history the steps of other apps build (the current one included).
+    history_months: int = 4
     teams: dict[str, Team] = field(default_factory=dict)
     staff: dict[str, object] = field(default_factory=dict)
     customers: list[Customer] = field(default_factory=list)
@@ -385,9 +387,9 @@ def _pick(rng: random.Random, weights: dict):
 
 
 @transaction.atomic
-def seed_demo(*, ticket_count: int = 300, seed: int = 20260101) -> Demo:
+def seed_demo(*, ticket_count: int = 300, seed: int = 20260101, history_months: int = 4) -> Demo:
     """Build (or refresh) the demo organisation and add `ticket_count` worked tickets."""
-    demo = Demo(rng=random.Random(seed))
+    demo = Demo(rng=random.Random(seed), history_months=history_months)
     _seed_staff(demo)
     _seed_customers(demo)
     _seed_categories(demo)

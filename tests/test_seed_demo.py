@@ -1,11 +1,13 @@
 """`manage.py seed_demo`: a demo organisation that can log in and has work in every state.
 
-Seeding takes seconds, so one test seeds once and checks what a demo user relies on.
+Seeding takes seconds, so one test seeds once, at a test size (80 tickets, one month of
+complaints), and checks what a demo user relies on; `make run` loads the default size.
 """
 
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
+from django.core.management import call_command, load_command_class
 
+from complaints.models import Complaint, Stage
 from staff.models import Role, Team
 from staff.roles import role_of
 from tickets.models import Status, Ticket, TicketEvent, TicketMessage
@@ -22,8 +24,17 @@ def counts() -> tuple[int, int, int]:
     return Ticket.objects.count(), TicketEvent.objects.count(), TicketMessage.objects.count()
 
 
+TEST_SIZE = ("--tickets", "80", "--months", "1")
+
+
+def test_make_run_loads_a_few_hundred_tickets_and_four_months_of_complaints():
+    parser = load_command_class("servicedesk", "seed_demo").create_parser("manage.py", "seed_demo")
+    defaults = parser.parse_args([])
+    assert (defaults.tickets, defaults.months) == (300, 4)
+
+
 def test_seed_demo_builds_a_working_demo_once(db, client):
-    call_command("seed_demo", "--if-empty")
+    call_command("seed_demo", "--if-empty", *TEST_SIZE)
 
     users = get_user_model().objects
     for username, (password, role) in DEMO_LOGINS.items():
@@ -33,10 +44,12 @@ def test_seed_demo_builds_a_working_demo_once(db, client):
     assert admin.is_superuser and admin.is_staff
     assert Team.objects.get(name="售后服务组").members.filter(username="agent").exists()
 
-    # A few hundred tickets in every status, worked through the services (events written).
-    # Other apps' demo steps (complaints in every stage) may add tickets of their own.
+    # The tickets asked for, in every status, worked through the services (events written);
+    # the complaints step adds one complaint ticket in every stage of the current month.
     tickets = Ticket.objects.count()
-    assert tickets >= 300
+    complaints = Complaint.objects.count()
+    assert tickets == 80 + complaints
+    assert set(Complaint.objects.values_list("stage", flat=True)) == set(Stage.values)
     assert set(Ticket.objects.values_list("status", flat=True)) == set(Status.values)
     assert TicketEvent.objects.filter(action="ticket.created").count() == tickets
     assert TicketEvent.objects.filter(action="ticket.status_changed").exists()
@@ -51,5 +64,5 @@ def test_seed_demo_builds_a_working_demo_once(db, client):
     assert client.get("/tickets/").context["page"].paginator.count > 0
 
     before = counts()
-    call_command("seed_demo", "--if-empty")
+    call_command("seed_demo", "--if-empty", *TEST_SIZE)
     assert counts() == before

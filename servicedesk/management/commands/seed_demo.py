@@ -1,4 +1,4 @@
-"""`manage.py seed_demo [--if-empty] [--tickets N]`: load the demo organisation.
+"""`manage.py seed_demo [--if-empty] [--tickets N] [--months M]`: load the demo organisation.
 
 Staff, teams, customers and categories are created or refreshed (demo passwords reset);
 each run then adds N worked tickets. `make run` passes --if-empty, so demo data is
@@ -21,14 +21,20 @@ class Command(BaseCommand):
             "--if-empty", action="store_true", help="Do nothing if any ticket exists."
         )
         parser.add_argument("--tickets", type=int, default=300, help="Tickets to add (300).")
+        parser.add_argument(
+            "--months",
+            type=int,
+            default=4,
+            help="Months of complaint history (4, this one included).",
+        )
         parser.add_argument("--seed", type=int, default=20260101, help="Random seed.")
 
-    def handle(self, *args, if_empty: bool, tickets: int, seed: int, **options):
+    def handle(self, *args, if_empty: bool, tickets: int, months: int, seed: int, **options):
         if if_empty and Ticket.objects.exists():
             self.stdout.write("seed_demo: tickets exist already; nothing loaded.")
             return
         started = time.monotonic()
-        demo = seed_demo(ticket_count=tickets, seed=seed)
+        demo = seed_demo(ticket_count=tickets, seed=seed, history_months=months)
         self.stdout.write(
             f"seed_demo: {len(demo.staff)} staff, {len(demo.customers)} customers, "
             f"{len(demo.tickets)} tickets in {time.monotonic() - started:.1f} s"
