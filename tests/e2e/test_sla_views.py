@@ -33,11 +33,11 @@ def complaints_team(configured):
     }
 
 
-def open_complaint(desk, subject: str):
+def open_complaint(desk, subject: str, severity=Severity.ROUTINE):
     return complaints.complaint_open(
         actor=desk["agent"],
         subject=subject,
-        severity=Severity.ROUTINE,
+        severity=severity,
         category=desk["category"],
         customer=desk["customer"],
     )
@@ -81,7 +81,7 @@ def test_a_manager_sees_the_dashboard_with_the_at_risk_list_and_the_outcomes(
     # Received 55 minutes ago: the 1-hour first contact warned at 80 %, due in 5 minutes.
     with time_machine.travel(timezone.now() - timedelta(minutes=55)):
         late = open_complaint(complaints_team, "Fridge is far too loud")
-    open_complaint(complaints_team, "Delivery three days late")
+    open_complaint(complaints_team, "Technician was rude", severity=Severity.URGENT)
     sla_sweep(now=timezone.now())
     warned = Clock.objects.get(ticket=late.ticket, metric="complaint_first_contact")
     assert warned.state == ClockState.RUNNING and warned.warned_at is not None
@@ -108,7 +108,12 @@ def test_a_manager_sees_the_dashboard_with_the_at_risk_list_and_the_outcomes(
     team_row = by_team.locator("tbody tr", has_text="Complaints desk")
     # Two complaints, three clocks each, none met or breached yet.
     expect(team_row.locator("td")).to_have_text(["6", "0.0 %", "0.0 %"])
-    for dimension in ("priority", "customer tier", "channel"):
+    by_priority = page.locator(
+        "section", has=page.get_by_role("heading", name="Outcomes by priority")
+    )
+    # Most pressing first, not in the codes' alphabetical order.
+    expect(by_priority.locator("tbody th")).to_have_text(["Urgent", "Normal"])
+    for dimension in ("customer tier", "channel"):
         expect(page.get_by_role("heading", name=f"Outcomes by {dimension}")).to_be_visible()
     expect(
         page.get_by_role("heading", name="Time to first response and to resolution")

@@ -45,6 +45,15 @@ def _chart(rows: list[OutcomeRow]) -> dict:
     }
 
 
+def _in_choice_order(dimension: str, rows: list[OutcomeRow]) -> list[OutcomeRow]:
+    """Priorities urgent → low and tiers as declared, not in the codes' alphabetical order."""
+    choices = DIMENSIONS[dimension][1]
+    if choices is None:
+        return rows
+    position = {value: index for index, value in enumerate(choices.values)}
+    return sorted(rows, key=lambda row: position.get(row.key, len(position)))
+
+
 @login_required
 @permission_required(DASHBOARD_PERMISSION, raise_exception=True)
 def dashboard(request):
@@ -57,7 +66,9 @@ def dashboard(request):
         {
             "dimension": dimension,
             "label": DIMENSION_LABELS[dimension],
-            "rows": sla_outcomes_by(dimension, period=period, user=request.user),
+            "rows": _in_choice_order(
+                dimension, sla_outcomes_by(dimension, period=period, user=request.user)
+            ),
         }
         for dimension in DIMENSIONS
     ]
