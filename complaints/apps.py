@@ -19,7 +19,8 @@ class ComplaintsConfig(AppConfig):
         from tickets.services import register_status_guard
 
         from .demo import seed_complaints_step
-        from .models import CompensationStatus, ComplaintComplexity, Severity, Stage
+        from .models import ComplaintComplexity, Severity, Stage
+        from .selectors import compensation_event_text
         from .services import ComplaintAction, complaint_ticket_status_guard
         from .views import complaint_panel_context
 
@@ -33,7 +34,9 @@ class ComplaintsConfig(AppConfig):
         register_event_field(
             "complaint_complexity", label=_("complexity"), choices=ComplaintComplexity
         )
-        register_event_field("compensation", label=_("compensation"), choices=CompensationStatus)
+        register_event_field(
+            "compensation", label=_("compensation"), display=compensation_event_text
+        )
         register_event_field("report", label=_("handling report"))
         register_nav_item(
             "complaints:list", _("Complaints"), permission="complaints.view_complaint"

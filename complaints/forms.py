@@ -3,6 +3,7 @@
 from django import forms
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Customer
@@ -128,12 +129,20 @@ class SeverityForm(VersionedComplaintForm):
 class ComplaintOpenForm(forms.Form):
     subject = forms.CharField(label=_("Subject"), max_length=200)
     customer = forms.ModelChoiceField(
-        label=_("Customer"), queryset=Customer.objects.order_by("name"), required=False
+        label=_("Customer"),
+        queryset=Customer.objects.order_by("name"),
+        required=False,
+        empty_label=_("No customer recorded"),
     )
-    severity = forms.ChoiceField(label=_("Severity"), choices=Severity.choices)
+    # Most complaints are routine; a preselected "urgent" would hand them to a manager.
+    severity = forms.ChoiceField(
+        label=_("Severity"), choices=Severity.choices, initial=Severity.ROUTINE
+    )
     complexity = forms.ChoiceField(label=_("Complexity"), choices=ComplaintComplexity.choices)
     category = forms.ModelChoiceField(
-        label=_("Category"), queryset=ComplaintCategory.objects.filter(active=True)
+        label=_("Category"),
+        queryset=ComplaintCategory.objects.filter(active=True),
+        empty_label=_("Choose a category"),
     )
     source = forms.ChoiceField(label=_("Source"), choices=COMPLAINT_SOURCES)
     product = forms.CharField(label=_("Product or service concerned"), required=False)
@@ -143,6 +152,13 @@ class ComplaintOpenForm(forms.Form):
     description = forms.CharField(
         label=_("What happened"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        language = get_language()
+        self.fields["category"].label_from_instance = lambda category: category.display_name(
+            language
+        )
 
 
 class ReplyScriptForm(forms.ModelForm):

@@ -14,6 +14,7 @@ from .authority import approval_limit_of, is_within_authority
 from .models import (
     RECORDED_STAGES,
     Compensation,
+    CompensationKind,
     CompensationStatus,
     Complaint,
     ContactMethod,
@@ -25,7 +26,7 @@ from .models import (
 )
 from .stages import STAGE_CONTENT_FORMS
 
-# How a stored content value is shown: choices by their label, dates localised.
+# How a stored content value is shown: choices by their label, times in the local zone.
 _CHOICE_LABELS = {
     "contact_channel": ContactMethod,
     "method": ContactMethod,
@@ -72,12 +73,35 @@ def _display_value(name: str, value, language: str | None) -> str:
         return ", ".join(str(labels.get(item, item)) for item in values)
     if isinstance(value, str):
         moment = parse_datetime(value) if "T" in value else None
+        # The same numeric form as every other time on the pages and in the report.
         if moment is not None:
-            return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
+            return date_format(timezone.localtime(moment), "Y-m-d H:i")
         day = parse_date(value) if len(value) == 10 else None
         if day is not None:
-            return date_format(day, "DATE_FORMAT")
+            return date_format(day, "Y-m-d")
     return str(value)
+
+
+def compensation_event_text(value) -> str:
+    """A compensation as the timeline shows it, in the reader's language (the audit keeps a
+    snapshot of the facts; its "label" was written in the actor's language)."""
+    if isinstance(value, str):
+        labels = dict(CompensationStatus.choices)
+        return str(labels.get(value, value))
+    if not isinstance(value, dict):
+        return str(value)
+    parts = []
+    if value.get("kind") == CompensationKind.MONEY:
+        parts.append(f"{value.get('amount', '')} {value.get('currency', '')}".strip())
+    elif value.get("goods_or_service"):
+        parts.append(value["goods_or_service"])
+    elif value.get("kind") in CompensationKind.values:
+        parts.append(str(CompensationKind(value["kind"]).label))
+    if value.get("status") in CompensationStatus.values:
+        parts.append(str(CompensationStatus(value["status"]).label))
+    if value.get("reason"):
+        parts.append(value["reason"])
+    return " · ".join(parts) or str(value.get("label", "—"))
 
 
 @dataclass

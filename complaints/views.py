@@ -41,6 +41,7 @@ from .models import (
     RECORDED_STAGES,
     STAGE_ORDER,
     Compensation,
+    CompensationStatus,
     Complaint,
     ReplyScript,
     RootCause,
@@ -95,6 +96,10 @@ def complaint_panel_context(request, ticket: Ticket, bound: dict | None = None) 
         "complaint": complaint,
         "panel": panel,
         "panel_steps": steps,
+        # "None agreed" rows are shown with their stage entry, not as a compensation.
+        "requested_compensations": [
+            item for item in panel.compensations if item.status != CompensationStatus.NOT_REQUIRED
+        ],
         "next_stage_label": Stage(next_stage).label if next_stage else "",
         "category_name": complaint.category.display_name(get_language()),
         "can_change": request.user.has_perm(CHANGE_PERMISSION),

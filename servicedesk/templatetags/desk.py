@@ -11,12 +11,16 @@ Other apps add their pages to the navigation and their panels to the ticket page
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django import template
 from django.core.exceptions import FieldDoesNotExist
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.timesince import timesince
@@ -114,16 +118,22 @@ _CHOICES_BY_FIELD = {
     "kind": Kind,
     "complexity": Complexity,
 }
-# Audited fields of other apps' events: field name → label.
+# Audited fields of other apps' events: field name → label, and → how a value reads.
 _LABEL_BY_FIELD: dict[str, Any] = {}
+_DISPLAY_BY_FIELD: dict[str, Callable[[Any], str]] = {}
 
 
-def register_event_field(name: str, *, label=None, choices=None) -> None:
-    """Teach the timeline how another app's audited field and its values read."""
+def register_event_field(
+    name: str, *, label=None, choices=None, display: Callable[[Any], str] | None = None
+) -> None:
+    """Teach the timeline how another app's audited field and its values read; `display`
+    renders a stored value itself (e.g. a snapshot dict, in the reader's language)."""
     if label is not None:
         _LABEL_BY_FIELD[name] = label
     if choices is not None:
         _CHOICES_BY_FIELD[name] = choices
+    if display is not None:
+        _DISPLAY_BY_FIELD[name] = display
 
 
 @register.filter
@@ -144,16 +154,41 @@ def event_value(value, field_name: str = "") -> str:
     """An audited before/after value as a person reads it: choice labels, names, lists."""
     if value is None or value == "":
         return "—"
+    display = _DISPLAY_BY_FIELD.get(field_name)
+    if display is not None:
+        return display(value)
     choices = _CHOICES_BY_FIELD.get(field_name)
-    if choices is not None and isinstance(value, str) and value in choices.values:
+    if (
+        choices is not None
+        and isinstance(value, str | int)
+        and not isinstance(value, bool)
+        and value in choices.values
+    ):
         return str(choices(value).label)
     if isinstance(value, list):
         return ", ".join(event_value(item) for item in value) or "—"
     if isinstance(value, dict):
         if "label" in value:
             return str(value["label"])
-        return ", ".join(f"{key}: {event_value(item, key)}" for key, item in value.items())
+        return ", ".join(
+            f"{field_label(key)}: {event_value(item, key)}" for key, item in value.items()
+        )
+    if isinstance(value, str):
+        moment = _stored_moment(value)
+        if moment is not None:
+            return date_format(timezone.localtime(moment), "Y-m-d H:i")
     return str(value)
+
+
+def _stored_moment(value: str) -> datetime | None:
+    """An aware datetime the audit stored as ISO text (it keeps UTC), else None."""
+    if "T" not in value or len(value) < 19:
+        return None
+    try:
+        moment = parse_datetime(value)
+    except ValueError:
+        return None
+    return moment if moment is not None and timezone.is_aware(moment) else None
 
 
 @register.filter

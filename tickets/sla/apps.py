@@ -27,7 +27,17 @@ class SlaConfig(AppConfig):
             )
         grant_to_roles(DASHBOARD_PERMISSION, [Role.SUPERVISOR, Role.MANAGER])
         try:
-            from servicedesk.templatetags.desk import register_nav_item
+            from servicedesk.templatetags.desk import register_event_field, register_nav_item
         except ImportError:  # the pages' navigation is optional for the engine
             return
         register_nav_item("sla:dashboard", _("SLA"), permission=DASHBOARD_PERMISSION)
+        # How the SLA's audit events read in the timeline: the field is the clock's metric,
+        # an alert's value the clock's cycle, due time, escalation and who was told.
+        from .models import EscalationLevel, Metric
+
+        for metric in Metric:
+            register_event_field(metric.value, label=metric.label)
+        register_event_field("cycle", label=_("cycle"))
+        register_event_field("due_at", label=_("due"))
+        register_event_field("escalation_level", label=_("escalation"), choices=EscalationLevel)
+        register_event_field("notified", label=_("notified"))
