@@ -31,6 +31,7 @@ SCOPE_CHOICES = [
 ]
 ANY_STATUS = "any"
 ORDERING_CHOICES = [
+    ("sla", _("SLA due first")),
     ("priority", _("Priority, then newest")),
     ("newest", _("Newest first")),
     ("oldest", _("Oldest first")),

@@ -3,8 +3,23 @@
 from dataclasses import dataclass
 from itertools import chain
 
-from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    TextChoices,
+    Value,
+    When,
+)
 from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .audit import action_label
 from .models import (
@@ -15,6 +30,7 @@ from .models import (
     TicketEvent,
     TicketMessage,
 )
+from .sla.models import Clock, ClockState
 
 
 class QueueScope:
@@ -26,6 +42,8 @@ class QueueScope:
 
 
 QUEUE_ORDERINGS = {
+    # Nearest SLA due time first; tickets with nothing due come last.
+    "sla": (F("next_due_at").asc(nulls_last=True), "priority_rank", "-created_at", "-pk"),
     "newest": ("-created_at", "-pk"),
     "oldest": ("created_at", "pk"),
     "priority": ("priority_rank", "-created_at", "-pk"),
@@ -43,13 +61,60 @@ class QueueFilters:
     channel: str = ""
     category_id: int | None = None
     q: str = ""
-    ordering: str = "priority"
+    ordering: str = "sla"
 
 
 def _priority_rank():
     return Case(
         *[When(priority=value, then=Value(rank)) for value, rank in PRIORITY_RANK.items()],
         output_field=IntegerField(),
+    )
+
+
+class QueueSlaState(TextChoices):
+    """How a queue row's nearest SLA due time stands (the row's colour)."""
+
+    BREACHED = "breached", _("Breached")
+    AT_RISK = "at_risk", _("At risk")
+    ON_TIME = "on_time", _("On time")
+
+
+def owed_clocks() -> QuerySet[Clock]:
+    """The outer ticket's clocks still owed: running, or breached and not yet fulfilled.
+
+    Paused clocks wait on the customer and owe nothing until they resume.
+    """
+    running = Q(state=ClockState.RUNNING)
+    overdue = Q(state=ClockState.BREACHED, met_at__isnull=True)
+    return Clock.objects.filter(running | overdue, ticket=OuterRef("pk")).order_by()
+
+
+def _nearest(field: str):
+    """The earliest `field` of an unresolved ticket's owed clocks (NULL when none).
+
+    A correlated subquery on the (ticket, metric, cycle) index rather than Min() over a
+    join: no GROUP BY over the joined columns, and COUNT(*) for the pager leaves it out.
+    """
+    earliest = Subquery(owed_clocks().order_by(field).values(field)[:1])
+    return Case(When(status__in=OPEN_STATUSES, then=earliest), default=None)
+
+
+def with_sla_due(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    """Annotate next_due_at, next_warn_at and sla_state (a QueueSlaState or None).
+
+    "Now" is the application's clock, as the SLA services use, not the database's.
+    """
+    now = timezone.now()
+    return tickets.annotate(
+        next_due_at=_nearest("due_at"), next_warn_at=_nearest("warn_at")
+    ).annotate(
+        sla_state=Case(
+            When(next_due_at__lte=now, then=Value(QueueSlaState.BREACHED)),
+            When(next_warn_at__lte=now, then=Value(QueueSlaState.AT_RISK)),
+            When(next_due_at__isnull=False, then=Value(QueueSlaState.ON_TIME)),
+            default=None,
+            output_field=CharField(),
+        )
     )
 
 
@@ -86,12 +151,9 @@ def agent_queue(*, user, filters: QueueFilters) -> QuerySet[Ticket]:
             | Q(customer__name__icontains=text)
             | Q(order_number__iexact=text)
         )
-    ordering = QUEUE_ORDERINGS.get(filters.ordering, QUEUE_ORDERINGS["priority"])
-    return (
-        tickets.select_related("customer", "team", "assignee", "category")
-        .annotate(priority_rank=_priority_rank())
-        .order_by(*ordering)
-    )
+    ordering = QUEUE_ORDERINGS.get(filters.ordering, QUEUE_ORDERINGS["sla"])
+    tickets = tickets.select_related("customer", "team", "assignee", "category")
+    return with_sla_due(tickets).annotate(priority_rank=_priority_rank()).order_by(*ordering)
 
 
 def ticket_for_user(user, reference: str, *, for_update: bool = False) -> Ticket:
