@@ -5,7 +5,8 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from servicedesk.api.filters import YesNoFilter
-from tickets.models import Channel, Kind, Priority, Status, Ticket
+from tickets.models import OPEN_STATUSES, Channel, Kind, Priority, Status, Ticket
+from tickets.selectors import owed_clocks
 from tickets.sla.models import Clock, ClockState
 
 
@@ -42,6 +43,10 @@ class TicketFilter(django_filters.FilterSet):
         label=_("has an SLA clock in this state"),
     )
     breached = YesNoFilter(method="filter_breached", label=_("has a breached SLA clock"))
+    sla_due_before = django_filters.IsoDateTimeFilter(
+        method="filter_sla_due_before",
+        label=_("unresolved, with an SLA target still owed that is due before this time"),
+    )
 
     class Meta:
         model = Ticket
@@ -49,6 +54,11 @@ class TicketFilter(django_filters.FilterSet):
 
     def filter_sla_state(self, queryset, name, value):
         return queryset.filter(_has_clock(state=value))
+
+    def filter_sla_due_before(self, queryset, name, value):
+        # The queue's notion of "due" (tickets.selectors.owed_clocks), as an EXISTS.
+        owed = Exists(owed_clocks().filter(due_at__lt=value))
+        return queryset.filter(owed, status__in=OPEN_STATUSES)
 
     def filter_breached(self, queryset, name, value):
         breached = _has_clock(state=ClockState.BREACHED)
