@@ -123,8 +123,11 @@ def complaint_panel_context(request, ticket: Ticket, bound: dict | None = None) 
 
 def _render_panel(request, complaint: Complaint, *, bound=None, status=200):
     context = complaint_panel_context(request, complaint.ticket, bound)
+    # Swapped in alone, the panel shows the messages; inside the ticket page, the page does.
     html = render_to_string(
-        "complaints/_stage_panel.html", {"ticket": complaint.ticket, **context}, request=request
+        "complaints/_stage_panel.html",
+        {"ticket": complaint.ticket, "panel_messages": True, **context},
+        request=request,
     )
     return HttpResponse(html, status=status)
 
@@ -138,11 +141,21 @@ def _after_change(request, complaint: Complaint, *, bound=None, message: str = "
                 for error in errors:
                     messages.error(request, error)
         return redirect("tickets:detail", reference=complaint.ticket.reference)
+    if request.htmx:
+        return _refresh_ticket_page(request, _render_panel(request, complaint), message)
     if message:
         messages.success(request, message)
-    if request.htmx:
-        return _render_panel(request, complaint)
     return redirect("tickets:detail", reference=complaint.ticket.reference)
+
+
+def _refresh_ticket_page(request, response: HttpResponse, message: str = "") -> HttpResponse:
+    """A recorded change also moves the ticket's status, its SLA clocks and its timeline, which
+    lie outside the panel: htmx reloads the whole page (HX-Refresh) and the message shows there.
+    The message is queued after the panel is rendered so that the reloaded page shows it."""
+    if message:
+        messages.success(request, message)
+    response["HX-Refresh"] = "true"
+    return response
 
 
 @login_required
@@ -285,9 +298,10 @@ def decide(request, compensation_id: int):
             )
         except ServiceDeskError as error:
             error_message = str(error.message)
+    from_panel = request.htmx and not from_inbox
     if error_message:
         messages.error(request, error_message)
-    else:
+    elif not from_panel:
         messages.success(request, _("Decision recorded."))
     if from_inbox:
         if request.htmx:
@@ -295,7 +309,11 @@ def decide(request, compensation_id: int):
         return redirect("complaints:approvals")
     complaint.refresh_from_db()
     if request.htmx:
-        return _render_panel(request, complaint, status=INVALID if error_message else 200)
+        if error_message:
+            return _render_panel(request, complaint, status=INVALID)
+        return _refresh_ticket_page(
+            request, _render_panel(request, complaint), _("Decision recorded.")
+        )
     return redirect("tickets:detail", reference=complaint.ticket.reference)
 
 

@@ -79,7 +79,13 @@ def test_an_agent_takes_a_routine_complaint_through_every_stage_with_an_approved
     page.select_option("#id_content-contact_channel", "phone")
     page.fill("#id_content-notes", "Called back at once")
     record(panel, "Record Accept", "Next: Investigate")
-    expect(panel.locator(".flash-success")).to_have_text("Recorded: Accept.")
+    expect(page.locator(".flash-success")).to_have_text("Recorded: Accept.")
+    # The rest of the page follows: the ticket is open, first contact is met, and the
+    # timeline has the step.
+    expect(page.locator(".ticket-head .badge")).to_have_text("Open")
+    first_contact = page.locator('.sla-clock[data-metric="complaint_first_contact"]')
+    expect(first_contact.locator(".sla-badge")).to_have_text("Met")
+    expect(page.locator(".timeline .event", has_text="Stage: Received → Accept")).to_be_visible()
 
     page.fill("#id_content-findings", "Door seal fitted the wrong way")
     page.select_option("#id_content-root_cause", "product_defect")
@@ -99,7 +105,7 @@ def test_an_agent_takes_a_routine_complaint_through_every_stage_with_an_approved
     page.select_option("#id_compensation_currency", "CNY")
     page.fill("#id_compensation_reason", "Water damage to the kitchen floor")
     panel.get_by_role("button", name="Request compensation").click()
-    expect(panel.locator(".flash-success")).to_have_text("Compensation is waiting for approval.")
+    expect(page.locator(".flash-success")).to_have_text("Compensation is waiting for approval.")
     waiting = panel.locator(".compensation.status-pending_approval")
     expect(waiting).to_contain_text("500.00 CNY")
     expect(waiting).to_contain_text("Waiting for approval")
