@@ -1,7 +1,8 @@
 """Inbound e-mail: RFC 822 messages become tickets, or customer messages on their ticket.
 
-A new message opens a ticket on the e-mail channel — or a complaint on the complaint-mailbox
-channel when sent to COMPLAINT_MAILBOX_ADDRESS [S1 §5.3]. A reply (In-Reply-To/References
+A new message opens a ticket on the e-mail channel — or, when sent to
+COMPLAINT_MAILBOX_ADDRESS, a complaint (ticket and complaint record, through the complaint
+service) on the complaint-mailbox channel [S1 §5.3]. A reply (In-Reply-To/References
 naming a stored Message-ID, or `[SD-000123]` in the subject) is appended to its ticket.
 The sender is matched to a customer by e-mail address, or registered. Attachments of an
 allowed type are kept; the others are listed in an internal note. A message that cannot
@@ -21,6 +22,7 @@ import nh3
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
@@ -35,6 +37,8 @@ from .models import Channel, Kind, Status, Ticket, TicketMessage
 REFERENCE_IN_SUBJECT = re.compile(r"\[(SD-\d{6,})\]")
 MESSAGE_ID = re.compile(r"<[^<>\s]+>")
 MAX_SUBJECT = 200
+# (name, English name) of the seeded general complaint category (complaints migration 0002).
+GENERAL_COMPLAINT_CATEGORY = ("其他", "Other")
 
 MSG_EMPTY = _("The message is empty.")
 MSG_UNREADABLE = _("The message is not a readable RFC 822 e-mail.")
@@ -189,21 +193,60 @@ def _attach_all(ticket: Ticket, message: TicketMessage | None, parsed: _Parsed) 
     return skipped
 
 
+def _mailbox_complaint_category():
+    """The category of a complaint that arrives by mail, before anyone has read it: the
+    general "other" category (seeded as 其他 / Other), created if an administrator removed it."""
+    from complaints.models import ComplaintCategory  # complaints builds on tickets
+
+    general = Q(name=GENERAL_COMPLAINT_CATEGORY[0]) | Q(
+        name_en__iexact=GENERAL_COMPLAINT_CATEGORY[1]
+    )
+    category = ComplaintCategory.objects.filter(general).order_by("-active", "pk").first()
+    if category is None:
+        category, _created = ComplaintCategory.objects.get_or_create(
+            name=GENERAL_COMPLAINT_CATEGORY[0],
+            defaults={"name_en": GENERAL_COMPLAINT_CATEGORY[1]},
+        )
+    return category
+
+
+def _open_complaint(subject: str, description: str, customer: Customer) -> Ticket:
+    """Through the complaint service, so the five-step workflow and its SLA clocks start
+    (first contact 1 h, the routine response clock) [S1 §5.3]; routine until someone
+    reads it and raises the severity."""
+    from complaints.models import Severity
+    from complaints.services import complaint_open
+
+    complaint = complaint_open(
+        actor=None,
+        subject=subject,
+        description=description,
+        severity=Severity.ROUTINE,
+        category=_mailbox_complaint_category(),
+        customer=customer,
+        source=Channel.COMPLAINT_MAILBOX,
+    )
+    return complaint.ticket
+
+
 def _open_ticket(parsed: _Parsed, customer: Customer, *, follow_up_of: Ticket | None = None):
-    complaint = _is_complaint(parsed)
     description = parsed.body
     if follow_up_of is not None:
         description = (
             f"{_t(MSG_CLOSED_FOLLOW_UP) % {'reference': follow_up_of.reference}}\n\n{description}"
         )
-    ticket = services.ticket_create(
-        actor=None,
-        subject=(parsed.subject or _t(MSG_NO_SUBJECT))[:MAX_SUBJECT],
-        description=description,
-        channel=Channel.COMPLAINT_MAILBOX if complaint else Channel.EMAIL,
-        kind=Kind.COMPLAINT if complaint else Kind.REQUEST,
-        customer=customer,
-    )
+    subject = (parsed.subject or _t(MSG_NO_SUBJECT))[:MAX_SUBJECT]
+    if _is_complaint(parsed):
+        ticket = _open_complaint(subject, description, customer)
+    else:
+        ticket = services.ticket_create(
+            actor=None,
+            subject=subject,
+            description=description,
+            channel=Channel.EMAIL,
+            kind=Kind.REQUEST,
+            customer=customer,
+        )
     message = None
     if parsed.message_id:
         # Keeps the Message-ID so that the customer's later replies find this ticket.
