@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from django import template
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 register = template.Library()
 
@@ -56,3 +56,9 @@ def sub(value, amount):
         return value - amount
     except TypeError:
         return value
+
+
+@register.filter
+def display_name(named) -> str:
+    """A complaint category in the page's language (the English name on English pages)."""
+    return named.display_name(get_language()) if named is not None else "—"
