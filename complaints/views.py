@@ -360,8 +360,17 @@ def new(request):
             except ServiceDeskError as error:
                 add_service_error(form, error)
             else:
-                messages.success(request, _("Complaint opened."))
-                return redirect("tickets:detail", reference=complaint.ticket.reference)
+                ticket = complaint.ticket
+                messages.success(
+                    request,
+                    _("Complaint %(reference)s opened for team %(team)s.")
+                    % {"reference": ticket.reference, "team": ticket.team or "—"},
+                )
+                # The source's team may not be the agent's own; then the agent cannot open
+                # the ticket (404), so the list it is filed under is shown instead.
+                if Ticket.objects.visible_to(request.user).filter(pk=ticket.pk).exists():
+                    return redirect("tickets:detail", reference=ticket.reference)
+                return redirect("complaints:list")
         status = INVALID
     return render(request, "complaints/new.html", {"form": form}, status=status)
 

@@ -232,7 +232,9 @@ def test_a_bad_month_is_not_found(client, supervisor):
     assert client.get(reverse("complaints:monthly", args=["2026-13x"])).status_code == 404
 
 
-def test_opening_a_complaint_from_its_page(agent_client, category, customer):
+def test_opening_a_complaint_from_its_page(agent_client, team, category, customer):
+    team.channels = ["complaint_hotline"]  # the hotline's complaints come to the agent's team
+    team.save()
     response = agent_client.post(
         reverse("complaints:new"),
         {

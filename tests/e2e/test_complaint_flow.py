@@ -242,3 +242,22 @@ def test_a_reply_script_is_inserted_into_the_reply_box(live_server, page, log_in
         "Dear Mr Wilson, I understand how frustrating a leaking washer is."
     )
     expect(reply_box).to_be_focused()
+
+
+def test_an_agent_outside_the_complaints_team_is_told_where_the_new_complaint_went(
+    live_server, page, log_in, complaints_desk
+):
+    UserFactory(username="li.na", teams=[TeamFactory(name="After-sales")])
+    log_in(page, "li.na")
+
+    page.goto(f"{live_server.url}/complaints/new/")
+    page.fill("#id_subject", "Technician was rude")
+    page.select_option("#id_category", str(complaints_desk["category"].pk))
+    page.get_by_role("button", name="Open complaint").click()
+
+    reference = Complaint.objects.get().ticket.reference
+    # The hotline's team handles it; the agent cannot open that ticket, so no 404 page.
+    expect(page).to_have_url(f"{live_server.url}/complaints/")
+    expect(page.locator(".flash-success")).to_have_text(
+        f"Complaint {reference} opened for team Complaints desk."
+    )
