@@ -1,9 +1,48 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from .models import Customer
+from .models import Customer, CustomerEvent
+from .services import CONTACT_FIELDS, customer_change_tier, customer_update_contact
+
+ADMIN_TIER_REASON = _("Changed in the admin")
 
 
 @admin.register(Customer)
 class CustomerAdmin(admin.ModelAdmin):
-    list_display = ("name", "language", "created_at")
+    list_display = ("name", "tier", "language", "created_at")
+    list_filter = ("tier", "language")
     search_fields = ("name", "email")
+    readonly_fields = ("version",)
+
+    def save_model(self, request, obj, form, change):
+        # Changes go through the services: audited, versioned, and a tier change re-plans
+        # the customer's SLA clocks.
+        if not change:
+            return super().save_model(request, obj, form, change)
+        stored = Customer.objects.get(pk=obj.pk)
+        contact = {name: getattr(obj, name) for name in CONTACT_FIELDS if name in form.changed_data}
+        if contact:
+            stored = customer_update_contact(customer=stored, actor=request.user, changes=contact)
+        if "tier" in form.changed_data:
+            stored = customer_change_tier(
+                customer=stored, actor=request.user, tier=obj.tier, reason=str(ADMIN_TIER_REASON)
+            )
+        obj.version = stored.version
+
+
+@admin.register(CustomerEvent)
+class CustomerEventAdmin(admin.ModelAdmin):
+    """The customers' audit trail: read-only."""
+
+    list_display = ("customer", "action", "actor", "created_at")
+    list_filter = ("action",)
+    search_fields = ("customer__name",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from customers.masking import customer_contact_for
-from customers.models import Customer, Language
+from customers.models import Customer, Language, Tier
 from servicedesk.api.serializers import InputSerializer
 
 
@@ -34,3 +34,16 @@ class CustomerCreateInput(InputSerializer):
     email = serializers.EmailField(required=False, allow_blank=True, max_length=254)
     phone = serializers.CharField(required=False, allow_blank=True, max_length=40)
     language = serializers.ChoiceField(Language.choices, default=Language.ZH_HANS)
+
+
+class CustomerChangeInput(InputSerializer):
+    """Contact details and tier; a tier change needs a reason (it is audited)."""
+
+    name = serializers.CharField(max_length=200, required=False)
+    email = serializers.EmailField(required=False, allow_blank=True, max_length=254)
+    phone = serializers.CharField(required=False, allow_blank=True, max_length=40)
+    language = serializers.ChoiceField(Language.choices, required=False)
+    tier = serializers.ChoiceField(Tier.choices, required=False)
+    reason = serializers.CharField(
+        required=False, allow_blank=True, max_length=1000, help_text="Why the tier changes."
+    )

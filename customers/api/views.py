@@ -1,16 +1,23 @@
 """/api/v1/customers/: profiles with contact details disclosed by role."""
 
+from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.response import Response
 
 from customers.models import Customer
-from customers.services import customer_create
+from customers.services import (
+    CONTACT_FIELDS,
+    customer_change_tier,
+    customer_create,
+    customer_update_contact,
+)
+from servicedesk.api.concurrency import expected_version
 from servicedesk.api.scopes import Scope
 from servicedesk.api.views import ApiViewSet
 
 from .filters import CustomerFilter
-from .serializers import CustomerCreateInput, CustomerSerializer
+from .serializers import CustomerChangeInput, CustomerCreateInput, CustomerSerializer
 
 
 class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
@@ -27,7 +34,17 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
         "list": ["customers.view_customer"],
         "retrieve": ["customers.view_customer"],
         "create": ["customers.add_customer"],
+        "partial_update": ["customers.change_customer"],
     }
+    if_match_actions = frozenset({"partial_update"})
+    etag_actions = frozenset({"retrieve", "create", "partial_update"})
+
+    def _respond(self, customer, status_code=status.HTTP_200_OK):
+        body = CustomerSerializer(customer, context={"request": self.request}).data
+        return self.etag_response(Response(body, status=status_code), customer)
+
+    def retrieve(self, request, pk=None):
+        return self._respond(self.get_object())
 
     @extend_schema(
         summary="Register a customer",
@@ -38,5 +55,35 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
         data = CustomerCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
         customer = customer_create(actor=request.user, **data.validated_data)
-        body = CustomerSerializer(customer, context={"request": request}).data
-        return Response(body, status=status.HTTP_201_CREATED)
+        return self._respond(customer, status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Change contact details or tier (If-Match required for tokens)",
+        request=CustomerChangeInput,
+        responses={200: CustomerSerializer},
+    )
+    def partial_update(self, request, pk=None):
+        customer = self.get_object()
+        version = expected_version(request, customer)
+        data = CustomerChangeInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        contact = {name: values[name] for name in CONTACT_FIELDS if name in values}
+        with transaction.atomic():
+            if contact:
+                customer = customer_update_contact(
+                    customer=customer,
+                    actor=request.user,
+                    changes=contact,
+                    expected_version=version,
+                )
+                version = customer.version
+            if "tier" in values:
+                customer = customer_change_tier(
+                    customer=customer,
+                    actor=request.user,
+                    tier=values["tier"],
+                    reason=values.get("reason", ""),
+                    expected_version=version,
+                )
+        return self._respond(customer)
