@@ -232,6 +232,28 @@ class Policy(models.Model):
         return sum(1 for field in self.MATCH_FIELDS if getattr(self, field))
 
 
+class PolicyTableRevision(models.Model):
+    """One row whose random revision is renewed by every change of a policy, target,
+    calendar, working hours or calendar exception, in the same transaction (signals in
+    policies.py).
+
+    Each process keeps the active policies in memory and reads only this row to know
+    whether they are still current: the database's own transactions make that right across
+    processes, and random values mean a rolled-back edit can never be mistaken for a later
+    one. A change that sends no signal (QuerySet.update(), raw SQL, a data migration's
+    historical models) must call `policy_table_changed()` itself.
+    """
+
+    revision = models.UUIDField(_("revision"), default=uuid.uuid4)
+
+    class Meta:
+        verbose_name = _("SLA policy table revision")
+        verbose_name_plural = _("SLA policy table revisions")
+
+    def __str__(self) -> str:
+        return str(self.revision)
+
+
 class DurationUnit(models.TextChoices):
     # Seconds serve short targets such as the end-to-end test's; people use the others.
     SECONDS = "seconds", _("seconds")
