@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from datetime import date
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -213,16 +213,13 @@ def ticket_create(
         preferred_contact_time=preferred_contact_time,
         created_by=actor if actor is not None and actor.is_authenticated else None,
         status=Status.NEW,
-        # Unique placeholder until the row has its id; never visible outside this transaction.
-        reference=f"tmp-{timezone.now().timestamp()}-{id(object())}"[:20],
     )
-    ticket.save()
-    # Derived from the never-reused primary key sequence, so references are never reused.
-    ticket.reference = Ticket.reference_for(ticket.pk)
-    ticket.save(update_fields=["reference"])
-    tag_names = sorted({name.strip() for name in tags if name and name.strip()})
+    _insert_numbered(ticket)
+    tag_names = sorted({name.strip()[:50] for name in tags if name and name.strip()})
     if tag_names:
-        ticket.tags.set(_tags_named(tag_names))
+        Ticket.tags.through.objects.bulk_create(
+            Ticket.tags.through(ticket=ticket, tag=tag) for tag in _tags_named(tag_names)
+        )
     record_event(
         ticket,
         actor,
@@ -242,11 +239,38 @@ def ticket_create(
     return ticket
 
 
-def _tags_named(names: Iterable[str]) -> list[Tag]:
-    tags = []
-    for name in names:
-        tag, _created = Tag.objects.get_or_create(name=name[:50])
-        tags.append(tag)
+def _insert_numbered(ticket: Ticket) -> None:
+    """Insert a new ticket with its reference, derived from the never-reused primary key
+    sequence (so references are never reused either).
+
+    On PostgreSQL the id is drawn from the sequence first, and the row is written once with
+    both. Elsewhere (SQLite for `make run`) the row is inserted under a unique placeholder,
+    never visible outside this transaction, and then given its reference.
+    """
+    if connection.vendor == "postgresql":
+        meta = Ticket._meta
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s))", [meta.db_table, meta.pk.column]
+            )
+            ticket.pk = cursor.fetchone()[0]
+        ticket.reference = Ticket.reference_for(ticket.pk)
+        ticket.save(force_insert=True)
+        return
+    ticket.reference = f"tmp-{timezone.now().timestamp()}-{id(object())}"[:20]
+    ticket.save()
+    ticket.reference = Ticket.reference_for(ticket.pk)
+    ticket.save(update_fields=["reference"])
+
+
+def _tags_named(names: list[str]) -> list[Tag]:
+    """The tags of these names, created if missing: one read, and one insert if needed."""
+    tags = list(Tag.objects.filter(name__in=names))
+    missing = set(names) - {tag.name for tag in tags}
+    if missing:
+        # ignore_conflicts: a concurrent request may create the same tag meanwhile.
+        Tag.objects.bulk_create([Tag(name=name) for name in missing], ignore_conflicts=True)
+        tags += Tag.objects.filter(name__in=missing)
     return tags
 
 

@@ -10,7 +10,8 @@ from datetime import datetime
 def on_ticket_created(ticket, *, at: datetime) -> None:
     from . import services
 
-    services.sla_ticket_created(ticket=ticket, at=at)
+    # Inside ticket_create's transaction, which any error of the engine rolls back whole.
+    services.sla_ticket_created(ticket=ticket, at=at, savepoint=False)
 
 
 def on_public_reply(ticket, *, at: datetime) -> None:

@@ -14,11 +14,11 @@ metric is decided by the tables below, in one place:
 - a reopen starts a new resolution cycle; met and breached clocks are never re-planned.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
 
 from tickets.audit import EventAction, record_event, register_action_labels
@@ -36,7 +36,7 @@ from .models import (
     Target,
 )
 from .planning import Plan, PlanSpec, apply_plan, next_alert_at, plan_clock
-from .policies import TicketTerms, targets_for, ticket_complaint, ticket_terms
+from .policies import TicketTerms, new_ticket_terms, targets_for, ticket_complaint, ticket_terms
 
 
 class SlaAction:
@@ -110,9 +110,12 @@ def _closed_pauses(ticket: Ticket) -> list[tuple[datetime, datetime]]:
 
 
 def _open_pause(ticket: Ticket) -> PauseInterval | None:
+    # Ordered by id, not by the model's ordering (which starts with the ticket): no join
+    # to the ticket table, and only the pause row is locked.
     return (
         PauseInterval.objects.select_for_update()
         .filter(ticket=ticket, resumed_at__isnull=True)
+        .order_by("pk")
         .first()
     )
 
@@ -127,8 +130,8 @@ def _is_fulfilled(ticket: Ticket, metric: str) -> bool:
     return False
 
 
-def _record_plan(clock: Clock, reason: str, at: datetime) -> None:
-    ClockPlan.objects.create(
+def _plan_row(clock: Clock, reason: str, at: datetime) -> ClockPlan:
+    return ClockPlan(
         clock=clock,
         reason=reason,
         target=clock.target,
@@ -140,6 +143,67 @@ def _record_plan(clock: Clock, reason: str, at: datetime) -> None:
         warn_at=clock.warn_at,
         planned_at=at,
     )
+
+
+def _record_plan(clock: Clock, reason: str, at: datetime) -> None:
+    _plan_row(clock, reason, at).save()
+
+
+def _insert_clocks(clocks: Sequence[Clock], *, reason: str, at: datetime) -> None:
+    """New clocks and their first plan rows: one INSERT each, however many clocks."""
+    if not clocks:
+        return
+    if connection.features.can_return_rows_from_bulk_insert:
+        # PostgreSQL (and SQLite 3.35+) return the new ids, which the plan rows need.
+        Clock.objects.bulk_create(clocks)
+        ClockPlan.objects.bulk_create([_plan_row(clock, reason, at) for clock in clocks])
+        return
+    for clock in clocks:
+        clock.save()
+        _record_plan(clock, reason, at)
+
+
+def _planned_clock(
+    ticket: Ticket,
+    metric: str,
+    target: Target,
+    *,
+    at: datetime,
+    terms: TicketTerms,
+    cycle: int,
+    pauses: Sequence[tuple[datetime, datetime]],
+    open_pause: PauseInterval | None,
+) -> Clock:
+    plan = plan_clock(PlanSpec.from_target(target), started_at=at, pauses=pauses)
+    clock = Clock(
+        ticket=ticket, metric=metric, cycle=cycle, started_at=at, is_urgent=terms.is_urgent
+    )
+    apply_plan(clock, plan)
+    if open_pause is not None:
+        # Started while the ticket waits on the customer: it stands still until resumed.
+        clock.state, clock.next_alert_at = ClockState.PAUSED, None
+        clock.paused_at = max(open_pause.paused_at, at)
+    return clock
+
+
+def _mark_met(clock: Clock, at: datetime) -> None:
+    """The clock's metric was fulfilled at `at` (the clock has no met_at yet).
+
+    Met after its due time counts as breached (at its due time) even if the sweep had not
+    seen it yet; an already breached clock only gets its late met_at.
+    """
+    if clock.state == ClockState.RUNNING:
+        late = at > clock.due_at
+    elif clock.state == ClockState.PAUSED:
+        late = clock.paused_at > clock.due_at
+    else:
+        late = False  # already breached: only the late met_at is added
+    if clock.state != ClockState.BREACHED:
+        clock.state = ClockState.BREACHED if late else ClockState.MET
+        if late:
+            clock.breached_at = clock.due_at
+    clock.met_at = at
+    clock.next_alert_at = next_alert_at(clock)
 
 
 # --- the verbs ----------------------------------------------------------------------------
@@ -161,21 +225,57 @@ def sla_start(
     A clock started late from an earlier moment (a re-plan that brings a new target) takes
     the ticket's recorded pauses since then into account.
     """
-    if Clock.objects.filter(ticket=ticket, metric=metric, cycle=cycle).exists():
-        return None
-    plan = plan_clock(PlanSpec.from_target(target), started_at=at, pauses=pauses)
-    clock = Clock(
-        ticket=ticket, metric=metric, cycle=cycle, started_at=at, is_urgent=terms.is_urgent
+    started = sla_start_many(
+        ticket=ticket,
+        targets={metric: target},
+        at=at,
+        terms=terms,
+        cycle=cycle,
+        pauses=pauses,
+        planned_at=planned_at,
     )
-    apply_plan(clock, plan)
+    return started[0] if started else None
+
+
+def sla_start_many(
+    *,
+    ticket: Ticket,
+    targets: dict[str, Target],
+    at: datetime,
+    terms: TicketTerms,
+    cycle: int = 1,
+    pauses: Iterable[tuple[datetime, datetime]] = (),
+    planned_at: datetime | None = None,
+) -> list[Clock]:
+    """sla_start for several metrics at once: two reads, then one INSERT of clocks and one of
+    their plan rows. Metrics whose clock exists for the cycle are left alone."""
+    if not targets:
+        return []
+    existing = set(
+        Clock.objects.filter(ticket=ticket, cycle=cycle, metric__in=list(targets)).values_list(
+            "metric", flat=True
+        )
+    )
+    targets = {metric: target for metric, target in targets.items() if metric not in existing}
+    if not targets:
+        return []
     open_pause = _open_pause(ticket)
-    if open_pause is not None:
-        # Started while the ticket waits on the customer: it stands still until resumed.
-        clock.state, clock.next_alert_at = ClockState.PAUSED, None
-        clock.paused_at = max(open_pause.paused_at, at)
-    clock.save()
-    _record_plan(clock, PlanReason.STARTED, planned_at or at)
-    return clock
+    pauses = list(pauses)
+    clocks = [
+        _planned_clock(
+            ticket,
+            metric,
+            target,
+            at=at,
+            terms=terms,
+            cycle=cycle,
+            pauses=pauses,
+            open_pause=open_pause,
+        )
+        for metric, target in targets.items()
+    ]
+    _insert_clocks(clocks, reason=PlanReason.STARTED, at=planned_at or at)
+    return clocks
 
 
 def sla_meet(*, ticket: Ticket, metrics: Iterable[str], at: datetime) -> list[Clock]:
@@ -189,18 +289,7 @@ def sla_meet(*, ticket: Ticket, metrics: Iterable[str], at: datetime) -> list[Cl
     for clock in _locked_clocks(ticket, metrics=metrics):
         if clock.met_at is not None:
             continue
-        if clock.state == ClockState.RUNNING:
-            late = at > clock.due_at
-        elif clock.state == ClockState.PAUSED:
-            late = clock.paused_at > clock.due_at
-        else:
-            late = False  # already breached: only the late met_at is added
-        if clock.state != ClockState.BREACHED:
-            clock.state = ClockState.BREACHED if late else ClockState.MET
-            if late:
-                clock.breached_at = clock.due_at
-        clock.met_at = at
-        clock.next_alert_at = next_alert_at(clock)
+        _mark_met(clock, at)
         clock.save(update_fields=["state", "met_at", "breached_at", "next_alert_at", "updated_at"])
         met.append(clock)
     return met
@@ -311,17 +400,18 @@ def sla_replan(*, ticket: Ticket, at: datetime, reason: str = PlanReason.TERMS_C
     if ticket.status == Status.CLOSED:
         return
     existing = set(Clock.objects.filter(ticket=ticket).values_list("metric", flat=True))
-    for metric in CREATION_METRICS:
-        if metric in targets and metric not in existing and not _is_fulfilled(ticket, metric):
-            sla_start(
-                ticket=ticket,
-                metric=metric,
-                target=targets[metric],
-                at=ticket.created_at,
-                terms=terms,
-                pauses=pauses,
-                planned_at=at,
-            )
+    sla_start_many(
+        ticket=ticket,
+        targets={
+            metric: targets[metric]
+            for metric in CREATION_METRICS
+            if metric in targets and metric not in existing and not _is_fulfilled(ticket, metric)
+        },
+        at=ticket.created_at,
+        terms=terms,
+        pauses=pauses,
+        planned_at=at,
+    )
 
 
 def sla_reopen(*, ticket: Ticket, at: datetime) -> Clock | None:
@@ -363,16 +453,38 @@ def _start_next_cycle(ticket: Ticket, metric: str, *, at: datetime) -> Clock | N
 # --- entry points called by hooks.py ------------------------------------------------------
 
 
-@transaction.atomic
-def sla_ticket_created(*, ticket: Ticket, at: datetime) -> None:
-    terms = ticket_terms(ticket)
+def sla_ticket_created(*, ticket: Ticket, at: datetime, savepoint: bool = True) -> list[Clock]:
+    """Start the creation metrics' clocks of a ticket inserted in this transaction.
+
+    Such a ticket has no clocks, pauses or complaint record yet, so nothing is read but
+    the policy table's revision: its clocks and their plan rows are one INSERT each. The
+    clocks are also left on `ticket.sla_clocks_at_creation` for the caller's response.
+    `savepoint=False` is for ticket_create, which never catches the engine's errors: a
+    failure rolls back its whole transaction anyway, so a savepoint would only add two
+    round trips to every new ticket.
+    """
+    with transaction.atomic(savepoint=savepoint):
+        return _start_creation_clocks(ticket, at)
+
+
+def _start_creation_clocks(ticket: Ticket, at: datetime) -> list[Clock]:
+    terms = new_ticket_terms(ticket)
     targets = targets_for(terms)
-    for metric in CREATION_METRICS:
-        if metric in targets:
-            sla_start(ticket=ticket, metric=metric, target=targets[metric], at=at, terms=terms)
+    clocks = [
+        _planned_clock(
+            ticket, metric, targets[metric], at=at, terms=terms, cycle=1, pauses=(), open_pause=None
+        )
+        for metric in CREATION_METRICS
+        if metric in targets
+    ]
     if ticket.category_id is not None:
         # Classified at intake: the classification target is met at once.
-        sla_meet(ticket=ticket, metrics=[Metric.CHAT_CLASSIFICATION], at=at)
+        for clock in clocks:
+            if clock.metric == Metric.CHAT_CLASSIFICATION:
+                _mark_met(clock, at)
+    _insert_clocks(clocks, reason=PlanReason.STARTED, at=at)
+    ticket.sla_clocks_at_creation = clocks
+    return clocks
 
 
 @transaction.atomic
@@ -435,9 +547,12 @@ def sla_complaint_received(*, ticket: Ticket, at: datetime) -> None:
     sla_replan(ticket=ticket, at=at)
     terms = ticket_terms(ticket)
     targets = targets_for(terms)
-    for metric in COMPLAINT_METRICS:
-        if metric in targets:
-            sla_start(ticket=ticket, metric=metric, target=targets[metric], at=at, terms=terms)
+    sla_start_many(
+        ticket=ticket,
+        targets={metric: targets[metric] for metric in COMPLAINT_METRICS if metric in targets},
+        at=at,
+        terms=terms,
+    )
 
 
 @transaction.atomic
@@ -518,6 +633,7 @@ __all__ = [
     "sla_replan_tickets",
     "sla_resume",
     "sla_start",
+    "sla_start_many",
     "sla_status_changed",
     "sla_ticket_classified",
     "sla_ticket_created",
