@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -22,6 +23,20 @@ def split_token(raw: str) -> tuple[str, str] | None:
     if len(parts) != 3 or parts[0] != "sd" or len(parts[1]) != TOKEN_PREFIX_LENGTH:
         return None
     return parts[1], raw
+
+
+# Where the token verified for this request is kept on Django's HttpRequest, so the
+# idempotency middleware's check and DRF's authentication read the row once between them.
+_VERIFIED_TOKEN = "_servicedesk_api_token"
+
+
+def request_token_from_header(request: HttpRequest) -> ApiToken | None:
+    """token_from_header for this request's Authorization header, read once per request."""
+    if hasattr(request, _VERIFIED_TOKEN):
+        return getattr(request, _VERIFIED_TOKEN)
+    token = token_from_header(request.META.get("HTTP_AUTHORIZATION", ""))
+    setattr(request, _VERIFIED_TOKEN, token)
+    return token
 
 
 def token_from_header(header: str) -> ApiToken | None:
@@ -49,15 +64,15 @@ def token_from_header(header: str) -> ApiToken | None:
 
 class ApiTokenAuthentication(authentication.BaseAuthentication):
     def authenticate(self, request):
-        header = request.META.get("HTTP_AUTHORIZATION", "")
-        if not header:
+        if not request.META.get("HTTP_AUTHORIZATION", ""):
             return None
-        token = token_from_header(header)
+        token = request_token_from_header(request._request)
         if token is None:
             return None
         now = timezone.now()
         if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+            token.last_used_at = now
         return token.user, token
 
     def authenticate_header(self, request) -> str:

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 
-from .authentication import token_from_header
+from .authentication import request_token_from_header
 from .errors import error_json_response
 from .models import IdempotencyRecord
 
@@ -42,10 +42,9 @@ def idempotency_ttl() -> timedelta:
 
 def request_owner(request) -> str | None:
     """Whose key space this request uses: the token, else the session user."""
-    header = request.META.get("HTTP_AUTHORIZATION", "")
-    if header:
+    if request.META.get("HTTP_AUTHORIZATION", ""):
         try:
-            token = token_from_header(header)
+            token = request_token_from_header(request)
         except exceptions.AuthenticationFailed:
             return None
         if token is not None:

@@ -11,12 +11,14 @@ from rest_framework.response import Response
 
 from servicedesk.api.concurrency import expected_version
 from servicedesk.api.pagination import StableCursorPagination
+from servicedesk.api.permissions import permissions_preload
 from servicedesk.api.scopes import Scope
 from servicedesk.api.views import ApiViewSet
 from tickets import services
 from tickets.inbound import inbound_mail_ingest
 from tickets.models import Attachment, Ticket, TicketEvent, TicketMessage
 from tickets.selectors import tickets_visible_to
+from tickets.sla.models import ClockState
 
 from .filters import TicketFilter
 from .serializers import (
@@ -81,6 +83,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
     )
 
     def get_queryset(self):
+        permissions_preload(self.request.user)  # visibility asks for view_all_tickets
         tickets = tickets_visible_to(self.request.user).select_related(*TICKET_RELATIONS)
         return tickets.prefetch_related(*ticket_prefetches())
 
@@ -97,8 +100,13 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
         data = TicketCreateInput(data=request.data)
         data.is_valid(raise_exception=True)
         ticket = services.ticket_create(actor=request.user, **data.validated_data)
+        # Nothing to read back: a new ticket has no tags unless some were given, and its
+        # clocks are the ones the SLA engine just started.
         if not data.validated_data.get("tags"):
-            ticket.api_tags = []  # nothing to read back
+            ticket.api_tags = []
+        started = getattr(ticket, "sla_clocks_at_creation", None)
+        if started is not None:
+            ticket.api_clocks = [c for c in started if c.state != ClockState.CANCELLED]
         response = Response(
             TicketSerializer(self._fresh(ticket)).data, status=status.HTTP_201_CREATED
         )
@@ -106,9 +114,10 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
         return self.etag_response(response, ticket)
 
     def _fresh(self, ticket):
-        """The service's ticket with what its representation reads (tags, clocks)."""
+        """The service's ticket with what its representation still lacks (tags, clocks)."""
         missing = [p for p in ticket_prefetches() if not hasattr(ticket, p.to_attr)]
-        prefetch_related_objects([ticket], *missing)
+        if missing:
+            prefetch_related_objects([ticket], *missing)
         return ticket
 
     @extend_schema(
