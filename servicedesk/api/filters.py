@@ -1,7 +1,11 @@
 """Filter conventions shared by every app's api/filters.py."""
 
+from datetime import UTC
+
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import IsoDateTimeField
 
 YES_NO = (("true", _("yes")), ("false", _("no")))
 
@@ -25,3 +29,25 @@ class YesNoFilter(django_filters.ChoiceFilter):
         if value in ("", None):
             return qs
         return super().filter(qs, self.as_bool(value))
+
+
+class UtcIsoDateTimeField(IsoDateTimeField):
+    """An ISO 8601 moment, handed to the database in UTC.
+
+    Python accepts UTC offsets up to ±24 h, PostgreSQL only up to ±16 h: a moment such as
+    `…T12:00+20:41` would reach the database as is and fail there (a 500). In UTC it is
+    an ordinary moment; one that does not fit in UTC at all is refused as invalid.
+    """
+
+    def to_python(self, value):
+        moment = super().to_python(value)
+        if moment is None:
+            return None
+        try:
+            return moment.astimezone(UTC)
+        except OverflowError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class UtcIsoDateTimeFilter(django_filters.IsoDateTimeFilter):
+    field_class = UtcIsoDateTimeField

@@ -39,5 +39,6 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
     path("", include(router.urls)),
-    re_path(r"^.*$", api_not_found),
+    # (?s): a path with an encoded newline is unknown too, and must get the JSON 404.
+    re_path(r"^[\s\S]*$", api_not_found),
 ]

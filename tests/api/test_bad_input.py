@@ -172,3 +172,19 @@ def test_a_session_post_without_csrf_is_403_in_the_shape(integration):
     response = client.post("/api/v1/tickets/", {"subject": "x"}, format="json")
     assert response.status_code == 403
     assert set(response.json()) == SHAPE
+
+
+def test_a_filter_moment_with_an_offset_postgresql_refuses_is_read_in_utc(api, integration, team):
+    from tickets import services
+
+    services.ticket_create(actor=integration, subject="now", channel="api", team=team)
+    # +20:41 is a valid offset for Python, beyond PostgreSQL's ±16 h.
+    response = api.get("/api/v1/tickets/", {"created_after": "0167-07-09T12:28:39+20:41"})
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == 1
+
+
+def test_a_filter_moment_that_does_not_fit_in_utc_is_400(api):
+    response = api.get("/api/v1/tickets/", {"created_before": "0001-01-01T00:00:00+20:00"})
+    assert response.status_code == 400
+    assert list(response.json()["fields"]) == ["created_before"]

@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from servicedesk.api.filters import YesNoFilter
+from servicedesk.api.filters import UtcIsoDateTimeFilter, YesNoFilter
 from tickets.models import OPEN_STATUSES, Channel, Kind, Priority, Status, Ticket
 from tickets.selectors import owed_clocks
 from tickets.sla.models import Clock, ClockState
@@ -25,16 +25,16 @@ class TicketFilter(django_filters.FilterSet):
     unassigned = YesNoFilter(field_name="assignee", lookup_expr="isnull", label=_("unassigned"))
     customer_id = django_filters.NumberFilter(field_name="customer_id", label=_("customer"))
     reference = django_filters.CharFilter(field_name="reference", label=_("reference"))
-    created_after = django_filters.IsoDateTimeFilter(
+    created_after = UtcIsoDateTimeFilter(
         field_name="created_at", lookup_expr="gte", label=_("created at or after")
     )
-    created_before = django_filters.IsoDateTimeFilter(
+    created_before = UtcIsoDateTimeFilter(
         field_name="created_at", lookup_expr="lt", label=_("created before")
     )
-    updated_after = django_filters.IsoDateTimeFilter(
+    updated_after = UtcIsoDateTimeFilter(
         field_name="updated_at", lookup_expr="gte", label=_("updated at or after")
     )
-    updated_before = django_filters.IsoDateTimeFilter(
+    updated_before = UtcIsoDateTimeFilter(
         field_name="updated_at", lookup_expr="lt", label=_("updated before")
     )
     sla_state = django_filters.ChoiceFilter(
@@ -43,7 +43,7 @@ class TicketFilter(django_filters.FilterSet):
         label=_("has an SLA clock in this state"),
     )
     breached = YesNoFilter(method="filter_breached", label=_("has a breached SLA clock"))
-    sla_due_before = django_filters.IsoDateTimeFilter(
+    sla_due_before = UtcIsoDateTimeFilter(
         method="filter_sla_due_before",
         label=_("unresolved, with an SLA target still owed that is due before this time"),
     )
