@@ -6,9 +6,7 @@ Object access is not checked here: querysets come from the selectors that the pa
 so another team's ticket is simply not found (404).
 """
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
-from django.db.models import Q
+from django.db import connection
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, permissions
 
@@ -27,18 +25,26 @@ def permissions_preload(user) -> None:
     """
     if not user.is_active or user.is_superuser or hasattr(user, "_perm_cache"):
         return
-    user_model = get_user_model()
-    own = user_model.user_permissions.through.objects.filter(user_id=user.pk)
-    groups = user_model.groups.through.objects.filter(user_id=user.pk).values("group_id")
-    by_group = Group.permissions.through.objects.filter(group_id__in=groups)
-    names = (
-        Permission.objects.filter(
-            Q(pk__in=own.values("permission_id")) | Q(pk__in=by_group.values("permission_id"))
-        )
-        .values_list("content_type__app_label", "codename")
-        .order_by()
+    with connection.cursor() as cursor:
+        cursor.execute(_PERMISSIONS_SQL, [user.pk, user.pk])
+        user._perm_cache = {f"{app_label}.{codename}" for app_label, codename in cursor}
+
+
+# Written out rather than built by the ORM: building it cost ~1.3 ms per API request here,
+# running it ~0.1 ms. Django's auth tables (the project keeps the default User model).
+_PERMISSIONS_SQL = """
+    SELECT content_type.app_label, permission.codename
+    FROM auth_permission permission
+    JOIN django_content_type content_type ON content_type.id = permission.content_type_id
+    WHERE permission.id IN (
+        SELECT permission_id FROM auth_user_user_permissions WHERE user_id = %s
+    ) OR permission.id IN (
+        SELECT granted.permission_id
+        FROM auth_group_permissions granted
+        JOIN auth_user_groups membership ON membership.group_id = granted.group_id
+        WHERE membership.user_id = %s
     )
-    user._perm_cache = {f"{app_label}.{codename}" for app_label, codename in names}
+"""
 
 
 def required_scope(view, request) -> str | None:

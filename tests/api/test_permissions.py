@@ -128,3 +128,25 @@ def test_staff_list_query_count_is_constant(make_client, integration, django_ass
         UserFactory(teams=[TeamFactory(name=f"T{index}")])
     with django_assert_num_queries(4):
         assert len(client.get("/api/v1/staff/").json()["results"]) == 11
+
+
+def test_permissions_read_in_one_query_equal_what_django_reads_in_two(
+    django_assert_num_queries,
+):
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.backends import ModelBackend
+    from django.contrib.auth.models import Permission
+
+    from servicedesk.api.permissions import permissions_preload
+    from staff.models import Role
+
+    user = UserFactory(role=Role.AGENT)
+    user.user_permissions.add(Permission.objects.get(codename="view_all_tickets"))
+    expected = ModelBackend().get_all_permissions(get_user_model().objects.get(pk=user.pk))
+    fresh = get_user_model().objects.get(pk=user.pk)
+    with django_assert_num_queries(1):
+        permissions_preload(fresh)
+        assert fresh.has_perm("tickets.view_all_tickets")
+        assert fresh.has_perm("tickets.add_ticket")
+    assert fresh.get_all_permissions() == expected
+    assert "tickets.view_all_tickets" in expected and len(expected) > 1
