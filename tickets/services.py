@@ -121,6 +121,15 @@ def _missing_template_fields(template: IntakeTemplate, values: dict) -> dict[str
     return missing
 
 
+def _person(user) -> dict | None:
+    """How the audit trail keeps a person: the id to join on and the name people read."""
+    if user is None:
+        return None
+    profile = getattr(user, "staff_profile", None)
+    name = (profile.display_name if profile is not None else "") or user.get_username()
+    return {"id": user.pk, "username": user.get_username(), "label": name}
+
+
 def _check_assignee(assignee, team: Team | None) -> None:
     if assignee is None:
         return
@@ -230,7 +239,7 @@ def ticket_create(
             "kind": kind,
             "priority": priority,
             "team": team.name if team else None,
-            "assignee": assignee.get_username() if assignee else None,
+            "assignee": _person(assignee),
             "tags": tag_names,
         },
     )
@@ -358,9 +367,18 @@ def ticket_assign(
         actor,
         EventAction.ASSIGNED,
         field="assignee",
-        before=before.get_username() if before else None,
-        after=assignee.get_username() if assignee else None,
+        before=_person(before),
+        after=_person(assignee),
     )
+    if "case_owner" in fields:
+        record_event(
+            ticket,
+            actor,
+            EventAction.ASSIGNED,
+            field="case_owner",
+            before=None,
+            after=_person(assignee),
+        )
     return ticket
 
 
@@ -392,8 +410,8 @@ def ticket_transfer(
             actor,
             EventAction.ASSIGNED,
             field="assignee",
-            before=before_assignee.get_username() if before_assignee else None,
-            after=assignee.get_username() if assignee else None,
+            before=_person(before_assignee),
+            after=_person(assignee),
         )
     return ticket
 
@@ -412,8 +430,8 @@ def ticket_set_case_owner(*, ticket: Ticket, actor, case_owner) -> Ticket:
         actor,
         EventAction.ASSIGNED,
         field="case_owner",
-        before=before.get_username() if before else None,
-        after=case_owner.get_username() if case_owner else None,
+        before=_person(before),
+        after=_person(case_owner),
     )
     return ticket
 

@@ -198,7 +198,8 @@ def test_status_priority_and_assign_actions_call_the_services(api, team, integra
         "ticket.created",
         "ticket.status_changed",
         "ticket.priority_changed",
-        "ticket.assigned",
+        "ticket.assigned",  # the assignee
+        "ticket.assigned",  # the first assignee becomes case owner
     ]
 
 

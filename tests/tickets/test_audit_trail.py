@@ -26,13 +26,15 @@ def test_creation_and_each_change_are_recorded_with_actor_and_values(ticket, age
         EventAction.CREATED,
         EventAction.PRIORITY_CHANGED,
         EventAction.ASSIGNED,
+        EventAction.ASSIGNED,
         EventAction.NOTED,
         EventAction.FIELD_CHANGED,
     ]
     priority = events[1]
     assert (priority.actor, priority.before, priority.after) == (supervisor, "normal", "urgent")
-    assert events[2].after == "agent"
-    assert (events[4].field, events[4].before, events[4].after) == ("product", "", "Router X1")
+    assert events[2].after == {"id": agent.pk, "username": "agent", "label": "agent"}
+    assert events[3].field == "case_owner"
+    assert (events[5].field, events[5].before, events[5].after) == ("product", "", "Router X1")
 
 
 def test_saving_an_existing_event_is_refused(ticket):
@@ -58,3 +60,24 @@ def test_raw_sql_update_is_refused_by_the_database(ticket):
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM tickets_ticketevent")
     assert TicketEvent.objects.filter(ticket=ticket).exclude(action="forged").count() == 1
+
+
+def test_the_timeline_names_people_as_they_are_known_not_by_login(
+    ticket, agent, supervisor, client
+):
+    agent.staff_profile.display_name = "李娜"
+    agent.staff_profile.save()
+    services.ticket_assign(ticket=ticket, actor=supervisor, assignee=agent)
+    services.ticket_assign(ticket=ticket, actor=supervisor, assignee=None)
+    client.force_login(supervisor)
+    page = client.get(f"/tickets/{ticket.reference}/").content.decode()
+    # Unassigned again; the name comes from the assignment events and the case owner.
+    assert page.count("李娜") >= 3
+    assert "→ agent" not in page
+
+
+def test_the_first_assignee_becoming_case_owner_is_recorded_too(ticket, agent, supervisor):
+    services.ticket_assign(ticket=ticket, actor=supervisor, assignee=agent)
+    owner_event = TicketEvent.objects.filter(ticket=ticket, field="case_owner").get()
+    assert (owner_event.actor, owner_event.before) == (supervisor, None)
+    assert owner_event.after["id"] == agent.pk
