@@ -52,7 +52,9 @@ COMPLAINT_TEAM = "投诉处理组"
 
 # username, password, role, full name, level, teams, teams supervised
 STAFF = [
-    ("agent", "agent-demo-pass", Role.AGENT, "李娜", StaffLevel.JUNIOR, ["售后服务组"], []),
+    # The demo agent also works the complaint team, so a first look shows complaints too.
+    ("agent", "agent-demo-pass", Role.AGENT, "李娜", StaffLevel.JUNIOR,
+     ["售后服务组", "投诉处理组"], []),
     ("supervisor", "supervisor-demo-pass", Role.SUPERVISOR, "周敏", StaffLevel.SUPERVISOR,
      ["售后服务组", "投诉处理组"], ["售后服务组", "投诉处理组"]),
     ("manager", "manager-demo-pass", Role.MANAGER, "陈志强", StaffLevel.MANAGER, [], []),

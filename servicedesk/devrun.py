@@ -13,7 +13,7 @@ HOST = os.environ.get("SERVICEDESK_HOST", "127.0.0.1")
 PORT = os.environ.get("SERVICEDESK_PORT", "8000")
 
 DEMO_LOGINS = (
-    ("agent / agent-demo-pass", "坐席 agent, team 售后服务组"),
+    ("agent / agent-demo-pass", "坐席 agent, teams 售后服务组 + 投诉处理组"),
     ("supervisor / supervisor-demo-pass", "主管 supervisor"),
     ("manager / manager-demo-pass", "经理 manager, sees every team"),
     ("admin / admin-demo-pass", "administrator, also /admin/"),

@@ -43,6 +43,8 @@ def test_seed_demo_builds_a_working_demo_once(db, client):
     admin = users.get(username="admin")
     assert admin.is_superuser and admin.is_staff
     assert Team.objects.get(name="售后服务组").members.filter(username="agent").exists()
+    # The demo agent sees complaints too (the complaint team owns them).
+    assert Team.objects.get(name="投诉处理组").members.filter(username="agent").exists()
 
     # The tickets asked for, in every status, worked through the services (events written);
     # the complaints step adds one complaint ticket in every stage of the current month.
