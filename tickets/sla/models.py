@@ -277,7 +277,7 @@ class Target(models.Model):
         Calendar, verbose_name=_("calendar"), on_delete=models.PROTECT, related_name="targets"
     )
     warn_at_percent = models.PositiveSmallIntegerField(
-        _("warn at % elapsed"), default=80, help_text=_("Used unless “warn after” is set.")
+        _("warn at percent elapsed"), default=80, help_text=_("Used unless “warn after” is set.")
     )
     warn_after = models.PositiveIntegerField(
         _("warn after"),
@@ -286,7 +286,7 @@ class Target(models.Model):
         help_text=_("In the target's unit, e.g. warn at 3 and breach at 5 business days."),
     )
     manager_escalation_percent = models.PositiveSmallIntegerField(
-        _("escalate to managers at % elapsed"),
+        _("escalate to managers at percent elapsed"),
         null=True,
         blank=True,
         default=150,
