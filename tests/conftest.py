@@ -63,8 +63,8 @@ def committed_db(transactional_db, django_db_blocker, request):
     collection (see `pytest_collection_modifyitems`), and serialized_rollback is never used.
     At teardown the tables are flushed; the audit table refuses TRUNCATE (append-only
     trigger), so the flush runs with triggers off for this session only
-    (session_replication_role). Right after the flush the triggers are switched back on
-    and every data-migration default is installed again, so whichever test runs next in
+    (session_replication_role). Right after the flush that session is closed (triggers
+    back on) and every data-migration default is installed again, so whichever test runs next in
     this worker — transactional or not — finds the database as the migrations left it.
     """
     from django.core.management.sql import emit_post_migrate_signal
@@ -82,16 +82,19 @@ def committed_db(transactional_db, django_db_blocker, request):
 
     def after_flush():
         post_migrate.disconnect(note_post_migrate, dispatch_uid="tests-flush-post-migrate")
+        # Triggers come back on with a new session: session_replication_role ends with the
+        # old one, also when the flush failed half-way and left it open.
+        connection.close()
         with django_db_blocker.unblock():
-            if connection.vendor == "postgresql":
-                # Also when the flush failed half-way and the connection was kept open.
-                with connection.cursor() as cursor:
-                    cursor.execute("SET session_replication_role = DEFAULT")
             if not post_migrate_ran:
                 # The flush inhibits post_migrate when available_apps is set: send it here,
                 # so content types, permissions and role groups exist again.
                 emit_post_migrate_signal(0, False, DEFAULT_DB_ALIAS)
             reinstall_defaults()
+        # As TransactionTestCase does after its flush: leave no connection open (one opened
+        # here in another context, e.g. beside Playwright's event loop, would outlive the
+        # session and block DROP DATABASE at the end).
+        connection.close()
 
     post_migrate.connect(note_post_migrate, weak=False, dispatch_uid="tests-flush-post-migrate")
     request.node.stash.setdefault(_AFTER_FLUSH, []).append(after_flush)
