@@ -8,6 +8,7 @@ import os
 import shutil
 
 import pytest
+from django.db import connections
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the
 # test itself (fixtures, assertions) are still synchronous and safe.
@@ -36,6 +37,10 @@ def browser():
         )
         yield browser
         browser.close()
+        # Django keeps connections in a context variable, and the tests that run after
+        # Playwright started do so in a context of its own (until the `with` ends): their
+        # connections are closed here, or the test database cannot be dropped at the end.
+        connections.close_all()
 
 
 @pytest.fixture
