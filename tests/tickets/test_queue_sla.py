@@ -63,6 +63,7 @@ def test_the_queue_puts_the_nearest_due_first_and_marks_breached_and_at_risk(
     close = ticket_opened("Close", hours_ago=20)  # due in 4 h, past the 80 % warning point
     sla_sweep()  # the beat has seen them: Late breached, Close warned
     assert Clock.objects.filter(ticket=late, state=ClockState.BREACHED).exists()
+    assert Clock.objects.filter(ticket=close, warned_at__isnull=False).exists()
 
     response = agent_client.get(QUEUE)
 
