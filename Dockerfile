@@ -24,4 +24,5 @@ RUN DJANGO_SECRET_KEY=build-only-$(python -c "print('x'*60)") DJANGO_ALLOWED_HOS
 
 USER servicedesk
 EXPOSE 8000
-CMD ["gunicorn", "servicedesk.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "4", "--access-logfile", "-"]
+# Workers, worker class, keep-alive and recycling: gunicorn.conf.py (GUNICORN_* to override).
+CMD ["gunicorn", "servicedesk.wsgi:application"]

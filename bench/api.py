@@ -9,8 +9,12 @@ list p50 < 50 ms with 1,000,000 tickets.
 Not part of the test run. From the repo root:
     .venv/bin/python bench/api.py [--tickets 1000000] [--creates 300] [--lists 200]
 It uses its own database (servicedesk_bench_api, migrated here, kept between runs so the
-bulk load happens once), starts gunicorn on a free port of 127.0.0.1, stops only that
-gunicorn, and prints `name: value` lines.
+bulk load happens once), starts gunicorn on a free port of 127.0.0.1 with the product's
+gunicorn.conf.py and production settings (DEBUG off, persistent health-checked database
+connections; the floor is served by the same gunicorn), stops only that gunicorn, and
+prints `name: value` lines. A webhook endpoint subscribed to ticket.created makes every
+create write its outbox row too. API_BENCH_REDIS picks the Redis database (throttling,
+cache).
 """
 
 import sys
@@ -28,6 +32,7 @@ import http.client  # noqa: E402
 import io  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
+import secrets  # noqa: E402
 import socket  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
@@ -47,16 +52,26 @@ COPY_CHUNK = 100_000
 
 
 def bench_env() -> dict[str, str]:
+    """Production settings (servicedesk.settings_production via bench.api_settings)."""
     env = dict(os.environ)
     env.update(
         DATABASE_URL=f"{SERVER}/{DATABASE}",
         DJANGO_SETTINGS_MODULE="bench.api_settings",
-        DJANGO_DEBUG="false",
-        DATABASE_CONN_MAX_AGE="600",
+        # A fresh key per run: the bench issues its tokens anew each run.
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        DJANGO_SECURE_SSL_REDIRECT="false",
+        CELERY_BROKER_URL=REDIS,
+        CACHE_URL=REDIS,
         THROTTLE_CACHE_URL=REDIS,
         API_THROTTLE_RATE="10000000/min",
         LOG_LEVEL="WARNING",
+        # No worker recycling (gunicorn.conf.py's max_requests) in the middle of a figure.
+        GUNICORN_MAX_REQUESTS="0",
     )
+    # As in production (settings_production): persistent, health-checked connections.
+    env.pop("DATABASE_CONN_MAX_AGE", None)
+    env.pop("DATABASE_CONN_HEALTH_CHECKS", None)
     return env
 
 
@@ -91,7 +106,7 @@ def seed_people() -> dict:
     from django.contrib.auth.models import Group
 
     from customers.models import Customer
-    from servicedesk.api.models import ApiToken
+    from servicedesk.api.models import ApiToken, WebhookEndpoint
     from servicedesk.api.scopes import Scope
     from servicedesk.api.services import api_token_issue
     from staff.models import Role, StaffProfile, Team
@@ -109,6 +124,16 @@ def seed_people() -> dict:
         _token, plain = api_token_issue(user=user, name="bench", scopes=list(Scope.values))
         people[username] = plain
     customer, _ = Customer.objects.get_or_create(name="Bench customer", email="bench@example.com")
+    # An integration subscribed to ticket.created: every create also writes its outbox row
+    # (nothing delivers it here: no worker runs).
+    WebhookEndpoint.objects.get_or_create(
+        name="Bench receiver",
+        defaults={
+            "url": "http://127.0.0.1:9/bench",
+            "secret": secrets.token_hex(16),
+            "events": ["ticket.created"],
+        },
+    )
     return {
         "tokens": people,
         "team": teams[0].pk,
@@ -184,6 +209,28 @@ def bulk_load_tickets(target: int, world: dict) -> float:
     return time.perf_counter() - started
 
 
+def create_query_counts(world: dict) -> dict[str, int]:
+    """Queries of one create, ours and the floor's, in-process (BEGIN/COMMIT not counted)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from rest_framework.test import APIClient
+
+    client = APIClient(SERVER_NAME="127.0.0.1")
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {world['tokens']['bench-manager']}")
+    counts = {}
+    for name, path, headers in (
+        ("api", "/api/v1/tickets/", {}),
+        ("api_idempotent", "/api/v1/tickets/", {"HTTP_IDEMPOTENCY_KEY": uuid.uuid4().hex}),
+        ("bare", "/bare/tickets/", {}),
+    ):
+        client.post(path, ticket_body(world, 0), format="json")
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(path, ticket_body(world, 0), format="json", **headers)
+            assert response.status_code == 201, response.content
+        counts[name] = len(queries)
+    return counts
+
+
 def list_query_counts(world: dict) -> dict[int, int]:
     """Queries of one list request by page size, in-process: constant, not per row."""
     from django.db import connection
@@ -207,15 +254,15 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_gunicorn(env, port: int, workers: int) -> subprocess.Popen:
+def start_gunicorn(env, port: int, options: list[str]) -> subprocess.Popen:
+    """The product's gunicorn.conf.py (read from the repository root), on a free port."""
     process = subprocess.Popen(
         [
             str(Path(PYTHON).parent / "gunicorn"),
             "servicedesk.wsgi:application",
             "--bind",
             f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
+            *options,
             "--access-logfile",
             "-" if os.environ.get("API_BENCH_ACCESS_LOG") else "/dev/null",
             "--log-level",
@@ -308,8 +355,18 @@ def main() -> int:
     parser.add_argument("--tickets", type=int, default=1_000_000)
     parser.add_argument("--creates", type=int, default=300, help="per client and round")
     parser.add_argument("--lists", type=int, default=200, help="per client and round")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
+    parser.add_argument("--workers", type=int, help="gunicorn workers (gunicorn.conf.py's)")
+    parser.add_argument("--worker-class", help="sync or gthread (gunicorn.conf.py's)")
+    parser.add_argument("--threads", type=int, help="threads per gthread worker")
     args = parser.parse_args()
+    options = []
+    for flag, value in (
+        ("--workers", args.workers),
+        ("--worker-class", args.worker_class),
+        ("--threads", args.threads),
+    ):
+        if value is not None:
+            options += [flag, str(value)]
 
     env = bench_env()
     create_database()
@@ -321,6 +378,8 @@ def main() -> int:
 
     print(f"tickets_in_database: {Ticket.objects.count()}")
     print(f"load_average_1min_at_start: {os.getloadavg()[0]:.1f}")
+    for name, count in create_query_counts(world).items():
+        print(f"create_{name}_queries: {count}")
     for size, count in list_query_counts(world).items():
         print(f"list_queries_page_size_{size}: {count}")
     print(f"bulk_load_seconds: {load_seconds:.1f}")
@@ -329,8 +388,8 @@ def main() -> int:
     connections.close_all()
 
     port = free_port()
-    gunicorn = start_gunicorn(env, port, args.workers)
-    print(f"gunicorn_workers: {args.workers}")
+    gunicorn = start_gunicorn(env, port, options)
+    print(f"gunicorn_options: {' '.join(options) or 'gunicorn.conf.py defaults'}")
     try:
         manager = world["tokens"]["bench-manager"]
         agent = world["tokens"]["bench-agent"]

@@ -1,7 +1,10 @@
-"""Settings for bench/api.py's gunicorn: the product's, plus the bare floor at /bare/."""
+"""Settings for bench/api.py's gunicorn: production's, plus the bare floor at /bare/.
 
-from servicedesk.settings import *  # noqa: F403
+The product and the floor run in the same gunicorn with the same settings (DEBUG off,
+persistent health-checked connections, throttling on Redis), so the comparison is fair.
+Plain HTTP on 127.0.0.1: bench/api.py turns the HTTPS redirect off through the environment.
+"""
 
-DEBUG = False
+from servicedesk.settings_production import *  # noqa: F403
+
 ROOT_URLCONF = "bench.bare_api"
-ALLOWED_HOSTS = ["127.0.0.1"]

@@ -83,6 +83,8 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
+# With persistent connections, a connection the server dropped is replaced before use.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DATABASE_CONN_HEALTH_CHECKS", default=True)
 # Parallel test runs on one server (several developers, CI) each need their own test database.
 DATABASES["default"]["TEST"] = {"NAME": env.str("DATABASE_TEST_NAME", default=None)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -14,6 +14,9 @@ SECRET_KEY = env.str("DJANGO_SECRET_KEY")
 if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("dev-only"):
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be a real secret of 50+ characters.")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
+# Persistent connections: a new PostgreSQL connection per request costs more than most
+# requests (health-checked before reuse, see settings.py).
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)  # noqa: F405
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
