@@ -114,12 +114,19 @@ def seed_people() -> dict:
     user_model = get_user_model()
     teams = [Team.objects.get_or_create(name=f"Bench team {i}")[0] for i in range(TEAMS)]
     people = {}
-    for username, role in (("bench-manager", Role.MANAGER), ("bench-agent", Role.AGENT)):
+    # A team with no tickets yet (the bulk load and the creates use the ten above): its
+    # agent's list is the visibility filter's worst case.
+    new_team = Team.objects.get_or_create(name="Bench new team")[0]
+    for username, role, team in (
+        ("bench-manager", Role.MANAGER, teams[0]),
+        ("bench-agent", Role.AGENT, teams[0]),
+        ("bench-agent-new-team", Role.AGENT, new_team),
+    ):
         user, created = user_model.objects.get_or_create(username=username)
         if created:
             user.groups.add(Group.objects.get(name=role))
             StaffProfile.objects.create(user=user, display_name=username)
-        teams[0].members.add(user)
+        team.members.add(user)
         ApiToken.objects.filter(user=user).delete()
         _token, plain = api_token_issue(user=user, name="bench", scopes=list(Scope.values))
         people[username] = plain
@@ -458,6 +465,15 @@ def main() -> int:
             ("list_bare_50", bare_list, manager),
         ):
             report(f"{label}_sequential", run([Client(port, token)], args.lists, request))
+        # Few requests: each may scan the whole table (see the README's benchmark section).
+        report(
+            "list_agent_new_team_50_sequential",
+            run(
+                [Client(port, world["tokens"]["bench-agent-new-team"])],
+                min(args.lists, 10),
+                first_page(50),
+            ),
+        )
         report(
             f"list_manager_50_{CLIENTS}_clients",
             run([Client(port, manager) for _ in range(CLIENTS)], args.lists, first_page(50)),
