@@ -19,8 +19,9 @@ def agent_client(client, agent):
     return client
 
 
-# session, user, the user's permissions (2), categories for the filter, count, the page.
-QUEUE_QUERIES = 7
+# session, user, the user's permissions (2), categories for the filter, the user's teams,
+# count, the page.
+QUEUE_QUERIES = 8
 
 
 @pytest.mark.parametrize("ticket_count", [1, 50])

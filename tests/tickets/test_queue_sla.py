@@ -144,7 +144,8 @@ def test_the_sla_column_adds_no_query_per_ticket(
 ):
     for number in range(ticket_count):
         ticket_opened(f"Ticket {number}", hours_ago=number % 30)
-    # session, user, the user's permissions (2), categories for the filter, count, the page.
-    with django_assert_num_queries(7):
+    # session, user, the user's permissions (2), categories for the filter, the user's
+    # teams, count, the page.
+    with django_assert_num_queries(8):
         response = agent_client.get(QUEUE)
     assert len(response.context["page"].object_list) == min(ticket_count, 25)
