@@ -20,6 +20,7 @@ from servicedesk.exceptions import (
     StageError,
     TransitionError,
     ValidationError,
+    require_choice,
 )
 from servicedesk.outbox.services import event_publish
 from staff.models import Team
@@ -64,7 +65,6 @@ class ComplaintAction:
     REPORT_GENERATED = "complaint.report_generated"
 
 
-MSG_UNKNOWN_CHOICE = _("“%(value)s” is not a valid choice.")
 MSG_STAGE_ORDER = _(
     "A complaint at “%(before)s” can only move to “%(expected)s”, not to “%(after)s”."
 )
@@ -109,11 +109,6 @@ PRIORITY_FOR_SEVERITY = {
     Severity.ROUTINE: Priority.NORMAL,
 }
 SEVERITY_RANK = {Severity.ROUTINE: 0, Severity.IMPORTANT: 1, Severity.URGENT: 2}
-
-
-def _check_choice(field: str, value, choices) -> None:
-    if value not in choices.values:
-        raise ValidationError(MSG_UNKNOWN_CHOICE % {"value": value}, field=field)
 
 
 def _lock(complaint: Complaint, *, expected_version: int | None = None) -> Complaint:
@@ -198,9 +193,9 @@ def complaint_open(
     assignee=None,
 ) -> Complaint:
     """Open a complaint ticket with its complaint record; starts the complaint's SLA clocks."""
-    _check_choice("severity", severity, Severity)
-    _check_choice("complexity", complexity, ComplaintComplexity)
-    _check_choice("source", source, Channel)
+    require_choice("severity", severity, Severity)
+    require_choice("complexity", complexity, ComplaintComplexity)
+    require_choice("source", source, Channel)
     if category is None:
         raise ValidationError(_("This field is required."), field="category")
     ticket = ticket_services.ticket_create(
@@ -318,7 +313,7 @@ def complaint_advance(
 
     Closing (to="closed") also writes the handling report and sends it to the customer.
     """
-    _check_choice("to", to, Stage)
+    require_choice("to", to, Stage)
     complaint = _lock(complaint, expected_version=expected_version)
     before = complaint.stage
     if before == Stage.CLOSED:
@@ -447,7 +442,7 @@ def complaint_change_severity(
     expected_version: int | None = None,
 ) -> Complaint:
     """Anyone may raise the severity; only supervisors and above lower it. Re-plans the SLA."""
-    _check_choice("severity", severity, Severity)
+    require_choice("severity", severity, Severity)
     complaint = _lock(complaint, expected_version=expected_version)
     before = complaint.severity
     if before == severity:
@@ -483,7 +478,7 @@ def complaint_change_complexity(
     *, complaint: Complaint, actor, complexity: str, expected_version: int | None = None
 ) -> Complaint:
     """General (24 h) or complex (5 business days) resolution; re-plans the SLA."""
-    _check_choice("complexity", complexity, ComplaintComplexity)
+    require_choice("complexity", complexity, ComplaintComplexity)
     complaint = _lock(complaint, expected_version=expected_version)
     before = complaint.complexity
     if before == complexity:
@@ -528,7 +523,7 @@ def complaint_request_compensation(
     expected_version: int | None = None,
 ) -> Compensation:
     """Record the compensation agreed in negotiation; above the actor's limit it waits."""
-    _check_choice("kind", kind, CompensationKind)
+    require_choice("kind", kind, CompensationKind)
     value = parse_amount(amount)
     if kind == CompensationKind.MONEY and value == 0:
         raise ValidationError(MSG_AMOUNT_ZERO, field="amount")
@@ -644,8 +639,8 @@ def reply_script_save(*, actor, script: ReplyScript | None, fields: dict) -> Rep
     """Create or edit a reply script (managers keep the empathise → soothe → reframe set)."""
     if not _has_perm(actor, "complaints.change_replyscript"):
         raise AuthorityError()
-    _check_choice("step", fields.get("step"), ReplyStep)
-    _check_choice("language", fields.get("language"), ScriptLanguage)
+    require_choice("step", fields.get("step"), ReplyStep)
+    require_choice("language", fields.get("language"), ScriptLanguage)
     if not (fields.get("title") or "").strip():
         raise ValidationError(_("This field is required."), field="title")
     if not (fields.get("body") or "").strip():

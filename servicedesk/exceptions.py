@@ -59,3 +59,12 @@ class NotFound(ServiceDeskError):
     code = "not_found"
     status_code = 404
     default_message = _("Not found.")
+
+
+MSG_UNKNOWN_CHOICE = _("“%(value)s” is not a valid choice.")
+
+
+def require_choice(field: str, value, choices) -> None:
+    """Refuse a value outside a TextChoices, naming the field (services get raw input too)."""
+    if value not in choices.values:
+        raise ValidationError(MSG_UNKNOWN_CHOICE % {"value": value}, field=field)

@@ -16,7 +16,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Customer
-from servicedesk.exceptions import PreconditionFailed, TransitionError, ValidationError
+from servicedesk.exceptions import (
+    PreconditionFailed,
+    TransitionError,
+    ValidationError,
+    require_choice,
+)
 from servicedesk.outbox.services import event_publish, outbox_enqueue_email
 from staff.models import Team
 
@@ -41,7 +46,6 @@ from .sla import hooks as sla
 
 MSG_REQUIRED = _("This field is required.")
 MSG_TEMPLATE_REQUIRED = _("The “%(template)s” template requires this field.")
-MSG_UNKNOWN_CHOICE = _("“%(value)s” is not a valid choice.")
 MSG_STATUS_MOVE = _("A ticket cannot move from “%(before)s” to “%(after)s”.")
 MSG_SAME_STATUS = _("The ticket is already “%(status)s”.")
 MSG_STALE = _("This ticket was changed by someone else; reload it and try again.")
@@ -80,11 +84,6 @@ _status_guards: list[StatusGuard] = []
 def register_status_guard(guard: StatusGuard) -> None:
     if guard not in _status_guards:
         _status_guards.append(guard)
-
-
-def _check_choice(field: str, value: str, choices) -> None:
-    if value not in choices.values:
-        raise ValidationError(MSG_UNKNOWN_CHOICE % {"value": value}, field=field)
 
 
 def _lock(ticket: Ticket, *, expected_version: int | None = None) -> Ticket:
@@ -175,14 +174,14 @@ def ticket_create(
     """Open a ticket; an intake template's required fields must all be given."""
     if not subject or not subject.strip():
         raise ValidationError(MSG_REQUIRED, field="subject")
-    _check_choice("channel", channel, Channel)
-    _check_choice("kind", kind, Kind)
-    _check_choice("complexity", complexity, Complexity)
+    require_choice("channel", channel, Channel)
+    require_choice("kind", kind, Kind)
+    require_choice("complexity", complexity, Complexity)
     if intake_template is not None:
         priority = priority or intake_template.default_priority
         category = category or intake_template.default_category
     priority = priority or Priority.NORMAL
-    _check_choice("priority", priority, Priority)
+    require_choice("priority", priority, Priority)
     if intake_template is not None:
         missing = _missing_template_fields(
             intake_template,
@@ -288,7 +287,7 @@ def ticket_change_status(
     *, ticket: Ticket, actor, to: str, expected_version: int | None = None
 ) -> Ticket:
     """Move a ticket along the status table; resolve, close and reopen are moves too."""
-    _check_choice("status", to, Status)
+    require_choice("status", to, Status)
     ticket = _lock(ticket, expected_version=expected_version)
     before = ticket.status
     if before == to:
@@ -332,7 +331,7 @@ def _apply_status(ticket: Ticket, actor, before: str, to: str) -> None:
 def ticket_change_priority(
     *, ticket: Ticket, actor, priority: str, expected_version: int | None = None
 ) -> Ticket:
-    _check_choice("priority", priority, Priority)
+    require_choice("priority", priority, Priority)
     ticket = _lock(ticket, expected_version=expected_version)
     before = ticket.priority
     if before == priority:
@@ -450,7 +449,7 @@ def ticket_update_details(
         raise ValidationError(MSG_REQUIRED, field="subject")
     for field, choices in (("channel", Channel), ("kind", Kind), ("complexity", Complexity)):
         if field in changes:
-            _check_choice(field, changes[field], choices)
+            require_choice(field, changes[field], choices)
     ticket = _lock(ticket, expected_version=expected_version)
     changed = []
     for field, value in changes.items():
