@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from tickets.models import AppendOnlyError
+from servicedesk.models import AppendOnlyModel
 
 
 class Language(models.TextChoices):
@@ -49,17 +49,7 @@ class CustomerAction(models.TextChoices):
     CONTACT_UPDATED = "customer.contact_updated", _("Contact details changed")
 
 
-class CustomerEventQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise AppendOnlyError()
-
-    def delete(self):
-        raise AppendOnlyError()
-
-    _raw_delete = delete
-
-
-class CustomerEvent(models.Model):
+class CustomerEvent(AppendOnlyModel):
     """One recorded change of a customer: who, when, what (field → [before, after]), why.
 
     Append-only like the ticket audit trail: the ORM refuses updates and deletes.
@@ -81,8 +71,6 @@ class CustomerEvent(models.Model):
     reason = models.TextField(_("reason"), blank=True)
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
 
-    objects = CustomerEventQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("customer event")
         verbose_name_plural = _("customer events")
@@ -91,11 +79,3 @@ class CustomerEvent(models.Model):
 
     def __str__(self) -> str:
         return self.get_action_display()
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnlyError()
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError()

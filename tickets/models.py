@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from servicedesk.exceptions import ServiceDeskError
+from servicedesk.models import AppendOnlyModel
 
 
 class Channel(models.TextChoices):
@@ -406,22 +406,7 @@ class Attachment(models.Model):
         return self.original_name
 
 
-class AppendOnlyError(ServiceDeskError):
-    code = "append_only"
-    default_message = _("Audit events are append-only; they cannot be changed or deleted.")
-
-
-class TicketEventQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise AppendOnlyError()
-
-    def delete(self):
-        raise AppendOnlyError()
-
-    _raw_delete = delete
-
-
-class TicketEvent(models.Model):
+class TicketEvent(AppendOnlyModel):
     """One recorded change: who, what, when, from → to [S0 §03]. Never updated or deleted.
 
     The ORM refuses updates and deletes, and on PostgreSQL a trigger refuses them too,
@@ -445,8 +430,6 @@ class TicketEvent(models.Model):
     after = models.JSONField(_("after"), null=True, blank=True)
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
 
-    objects = TicketEventQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("ticket event")
         verbose_name_plural = _("ticket events")
@@ -455,11 +438,3 @@ class TicketEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.field}".strip()
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnlyError()
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError()

@@ -10,8 +10,9 @@ import time_machine
 from customers.models import CustomerAction, CustomerEvent, Tier
 from customers.services import customer_change_tier, customer_update_contact
 from servicedesk.exceptions import PreconditionFailed, ValidationError
+from servicedesk.models import AppendOnlyError
 from tickets import services as tickets
-from tickets.models import AppendOnlyError, Channel
+from tickets.models import Channel
 from tickets.sla.defaults import ALWAYS_OPEN_CALENDAR
 from tickets.sla.models import Calendar, Clock, ClockState, Metric, Policy, Target
 

@@ -3,9 +3,10 @@
 import pytest
 from django.db import DatabaseError, connection, transaction
 
+from servicedesk.models import AppendOnlyError
 from tickets import services
 from tickets.audit import EventAction
-from tickets.models import AppendOnlyError, Channel, Priority, TicketEvent
+from tickets.models import Channel, Priority, TicketEvent
 
 
 @pytest.fixture
