@@ -1,11 +1,13 @@
 """Writing to the outbox. Call inside the transaction of the change that causes it."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+
+from servicedesk.db import insert_values, quoted
 
 from .models import OutboxChannel, OutboxMessage
 
@@ -64,3 +66,41 @@ def outbox_enqueue_email(*, topic: str, to: str, subject: str, body: str, **kwar
     return outbox_enqueue(
         channel=OutboxChannel.EMAIL, topic=topic, recipient=to, subject=subject, body=body, **kwargs
     )
+
+
+def outbox_enqueue_per_recipient(
+    *,
+    channel: str,
+    topic: str,
+    payload: dict[str, Any],
+    ticket=None,
+    recipients_sql: str,
+    recipients_params: Sequence[Any] = (),
+) -> int:
+    """Queue the same message once per recipient that `recipients_sql` selects (one column,
+    text): one INSERT … SELECT, with no round trip to read the recipients first.
+
+    Written out because Django's ORM has no INSERT … SELECT. The columns and their values
+    come from the model's fields (a template row prepared as Model.save would prepare it),
+    so a new field with a default needs nothing here. Returns how many rows were queued.
+    """
+    template = OutboxMessage(
+        channel=channel,
+        topic=topic,
+        recipient="",
+        payload=payload,
+        ticket=ticket,
+        deliver_after=timezone.now(),
+    )
+    row = insert_values(template, skip=["recipient"])
+    meta = OutboxMessage._meta
+    # Identifiers from model metadata; every value is a parameter.
+    sql = (
+        f"INSERT INTO {quoted([meta.db_table])} "  # noqa: S608
+        f"({quoted([*row, meta.get_field('recipient').column])}) "
+        f"SELECT {', '.join(['%s'] * len(row))}, recipients.recipient "
+        f"FROM ({recipients_sql}) AS recipients (recipient)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*row.values(), *recipients_params])
+        return cursor.rowcount

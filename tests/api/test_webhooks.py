@@ -104,6 +104,32 @@ def test_only_subscribed_events_are_queued(receiver, team, agent):
     assert not OutboxMessage.objects.filter(channel="webhook").exists()
 
 
+def test_each_active_subscribed_endpoint_gets_one_row_with_the_same_message(
+    receiver, team, agent
+):
+    wanted = [
+        webhook_endpoint_create(name=f"wants {n}", url=receiver.url, events=events)
+        for n, events in enumerate(
+            [["ticket.created"], ["sla.breached", "ticket.created", "ticket.status_changed"]]
+        )
+    ]
+    disabled = webhook_endpoint_create(name="off", url=receiver.url, events=["ticket.created"])
+    disabled.active = False
+    disabled.save()
+    # Another event whose name starts the same way, and no events at all.
+    webhook_endpoint_create(name="other", url=receiver.url, events=["ticket.status_changed"])
+    webhook_endpoint_create(name="none", url=receiver.url, events=[])
+    ticket = open_ticket(team, agent)
+    rows = list(OutboxMessage.objects.filter(channel="webhook").order_by("recipient"))
+    assert [row.recipient for row in rows] == sorted(str(e.pk) for e in wanted)
+    for row in rows:
+        assert row.topic == "ticket.created" and row.ticket_id == ticket.pk
+        assert row.status == OutboxStatus.PENDING and row.attempts == 0
+        assert row.created_at is not None and row.deliver_after <= timezone.now()
+        assert row.payload["data"]["reference"] == ticket.reference
+    assert rows[0].payload == rows[1].payload
+
+
 def test_nothing_is_sent_on_the_request_path(receiver, endpoint, team, agent):
     open_ticket(team, agent)
     assert receiver.requests == []
