@@ -104,9 +104,7 @@ def test_only_subscribed_events_are_queued(receiver, team, agent):
     assert not OutboxMessage.objects.filter(channel="webhook").exists()
 
 
-def test_each_active_subscribed_endpoint_gets_one_row_with_the_same_message(
-    receiver, team, agent
-):
+def test_each_active_subscribed_endpoint_gets_one_row_with_the_same_message(receiver, team, agent):
     wanted = [
         webhook_endpoint_create(name=f"wants {n}", url=receiver.url, events=events)
         for n, events in enumerate(
