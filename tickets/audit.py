@@ -4,6 +4,8 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from servicedesk.db import insert_row
+
 from .models import Ticket, TicketEvent
 
 
@@ -64,7 +66,7 @@ def record_event(
     before: Any = None,
     after: Any = None,
 ) -> TicketEvent:
-    return TicketEvent.objects.create(
+    event = TicketEvent(
         ticket=ticket,
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=action,
@@ -72,3 +74,5 @@ def record_event(
         before=_jsonable(before),
         after=_jsonable(after),
     )
+    insert_row(event)
+    return event

@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Customer
+from servicedesk.db import insert_row
 from servicedesk.exceptions import (
     PreconditionFailed,
     TransitionError,
@@ -263,7 +264,7 @@ def _insert_numbered(ticket: Ticket) -> None:
             )
             ticket.pk = cursor.fetchone()[0]
         ticket.reference = Ticket.reference_for(ticket.pk)
-        ticket.save(force_insert=True)
+        insert_row(ticket)
         return
     ticket.reference = f"tmp-{timezone.now().timestamp()}-{id(object())}"[:20]
     ticket.save()

@@ -1,7 +1,11 @@
 """`Authorization: Bearer sd_<prefix>_<secret>` — per-integration tokens, stored hashed."""
 
+import functools
+from dataclasses import dataclass
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
+from django.db import connection, models
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +13,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from .models import TOKEN_PREFIX_LENGTH, ApiToken
+from .permission_cache import fill_permission_cache, permission_names_sql
 
 TOKEN_SCHEME = "Bearer"
 # last_used_at is informational: writing it on every request would cost a row update each.
@@ -51,7 +56,7 @@ def token_from_header(header: str) -> ApiToken | None:
     if parsed is None:
         raise exceptions.AuthenticationFailed(MSG_BAD_TOKEN)
     prefix, secret = parsed
-    token = ApiToken.objects.select_related("user").filter(prefix=prefix).first()
+    token = _token_with_user(prefix)
     if (
         token is None
         or not token.matches(secret)
@@ -60,6 +65,89 @@ def token_from_header(header: str) -> ApiToken | None:
     ):
         raise exceptions.AuthenticationFailed(MSG_BAD_TOKEN)
     return token
+
+
+def _columns(model, alias: str) -> tuple[list, str]:
+    """The model's concrete fields and their columns qualified by a table alias."""
+    fields = list(model._meta.concrete_fields)
+    quote = connection.ops.quote_name
+    return fields, ", ".join(f"{alias}.{quote(field.column)}" for field in fields)
+
+
+def _from_row(model, fields: list, values) -> models.Model:
+    """A model instance from raw column values, through the fields' and the backend's
+    converters as the ORM would apply them (JSON text → list, SQLite dates, …)."""
+    converted = []
+    for field, value in zip(fields, values, strict=True):
+        column = field.get_col(model._meta.db_table)
+        for converter in connection.ops.get_db_converters(column) + field.get_db_converters(
+            connection
+        ):
+            value = converter(value, column, connection)
+        converted.append(value)
+    return model.from_db(connection.alias, [field.attname for field in fields], converted)
+
+
+def _token_with_user(prefix: str) -> ApiToken | None:
+    """The token of this prefix with its user and the user's permission names, in one query.
+
+    Every API request starts here: built by the ORM (select_related) the token query cost
+    ~0.6 ms of Python per request, written out ~0.05 ms, and the permission names that
+    the views check ride along instead of costing a query of their own.
+    """
+    query = _token_query(connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(query.sql, [prefix])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    token_count = len(query.token_fields)
+    token = _from_row(ApiToken, query.token_fields, row[:token_count])
+    user = _from_row(query.user_model, query.user_fields, row[token_count:-1])
+    token.user = user
+    if query.reads_permissions:
+        # Permission names never contain spaces ("app_label.codename").
+        fill_permission_cache(user, (row[-1] or "").split())
+    return token
+
+
+@dataclass(frozen=True)
+class _TokenQuery:
+    sql: str
+    token_fields: list
+    user_model: type
+    user_fields: list
+    reads_permissions: bool
+
+
+@functools.cache
+def _token_query(vendor: str) -> _TokenQuery:
+    """The token query for a database backend, built once from the models' metadata."""
+    user_model = get_user_model()
+    token_fields, token_columns = _columns(ApiToken, "token")
+    user_fields, user_columns = _columns(user_model, "owner")
+    quote = connection.ops.quote_name
+    aggregate = _STRING_AGGREGATE.get(vendor)
+    permission_names = (
+        f"(SELECT {aggregate}(granted.name, ' ') "  # noqa: S608
+        f"FROM ({permission_names_sql('owner.id')}) AS granted)"
+        if aggregate
+        else "NULL"
+    )
+    # Identifiers from model metadata; the prefix is a parameter.
+    sql = (
+        f"SELECT {token_columns}, {user_columns}, {permission_names} "  # noqa: S608
+        f"FROM {quote(ApiToken._meta.db_table)} token "
+        f"JOIN {quote(user_model._meta.db_table)} owner "
+        f"ON owner.{quote(user_model._meta.pk.column)} = "
+        f"token.{quote(ApiToken._meta.get_field('user').column)} "
+        f"WHERE token.{quote(ApiToken._meta.get_field('prefix').column)} = %s"
+    )
+    return _TokenQuery(sql, token_fields, user_model, user_fields, aggregate is not None)
+
+
+# The text aggregate of each backend; on others the views read the permissions themselves.
+_STRING_AGGREGATE = {"postgresql": "string_agg", "sqlite": "group_concat"}
 
 
 class ApiTokenAuthentication(authentication.BaseAuthentication):

@@ -150,3 +150,42 @@ def test_permissions_read_in_one_query_equal_what_django_reads_in_two(
         assert fresh.has_perm("tickets.add_ticket")
     assert fresh.get_all_permissions() == expected
     assert "tickets.view_all_tickets" in expected and len(expected) > 1
+
+
+def test_the_token_query_brings_the_users_permissions_as_django_reads_them(
+    django_assert_num_queries,
+):
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.backends import ModelBackend
+    from django.contrib.auth.models import Permission
+
+    from servicedesk.api.authentication import token_from_header
+    from servicedesk.api.services import api_token_issue
+    from staff.models import Role
+
+    user = UserFactory(role=Role.AGENT)
+    user.user_permissions.add(Permission.objects.get(codename="view_all_tickets"))
+    _token, plain = api_token_issue(user=user, name="crm", scopes=["tickets:read"])
+    expected = ModelBackend().get_all_permissions(get_user_model().objects.get(pk=user.pk))
+    with django_assert_num_queries(1):
+        token = token_from_header(f"Bearer {plain}")
+        assert token.user.pk == user.pk and token.scopes == ["tickets:read"]
+        assert token.user.has_perm("tickets.view_all_tickets")
+        assert token.user.get_all_permissions() == expected
+    assert not token.user.has_perm("tickets.delete_ticket")
+
+
+def test_a_user_with_neither_groups_nor_permissions_has_none_through_a_token(make_client):
+    nobody = UserFactory(username="nobody")
+    nobody.groups.clear()
+    client = make_client(nobody)
+    response = client.post("/api/v1/tickets/", {"subject": "x"}, format="json")
+    assert response.status_code == 403
+    assert not Ticket.objects.exists()
+
+
+def test_a_deactivated_users_token_is_401(make_client, integration):
+    client = make_client(integration)
+    integration.is_active = False
+    integration.save()
+    assert client.get("/api/v1/tickets/").status_code == 401
