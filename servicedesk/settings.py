@@ -160,17 +160,15 @@ DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="servicedesk@l
 CACHES = {
     "default": env.cache_url("CACHE_URL", default="locmemcache://servicedesk"),
 }
-# API rate limits must be shared by every web process: Redis when one is configured
-# (THROTTLE_CACHE_URL, else CACHE_URL, else a redis:// broker), locmem for `make run`.
+# API rate limits must be shared by every web process: on Redis when one is configured
+# (THROTTLE_CACHE_URL, else CACHE_URL, else a redis:// broker); in the process's memory
+# for `make run` (servicedesk/api/throttling.py).
 _throttle_url = env.str("THROTTLE_CACHE_URL", default="") or env.str("CACHE_URL", default="")
 if not _throttle_url and env.str("CELERY_BROKER_URL", default="").startswith("redis://"):
     _throttle_url = env.str("CELERY_BROKER_URL")
-CACHES["throttle"] = (
-    environ.Env.cache_url_config(_throttle_url)
-    if _throttle_url
-    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "throttle"}
+API_THROTTLE_REDIS_URL = (
+    _throttle_url if _throttle_url.startswith(("redis://", "rediss://", "unix://")) else ""
 )
-CACHES["throttle"]["KEY_PREFIX"] = "sd-throttle"
 
 # Celery: the embedded default needs no server (kombu's filesystem transport).
 BROKER_DIR = VAR_DIR / "broker"

@@ -1,30 +1,111 @@
-"""Rate limits per token (or per user for browser sessions) on the shared "throttle" cache."""
+"""Rate limits per token (or per user for browser sessions), shared by every web process.
 
-from django.core.cache import caches
-from rest_framework.throttling import SimpleRateThrottle
+The rate is a generic cell rate (GCRA, "leaky bucket as a meter"): a client may send up
+to `limit` requests at once and then one every `period / limit`; the state per client is
+one timestamp (the theoretical arrival time), checked and advanced atomically by one Lua
+script on Redis. Hand-written instead of DRF's SimpleRateThrottle, which keeps every
+request time of the window in the cache: it reads and writes a list of up to `limit`
+entries on each request (two round trips, growing with the rate) and two processes that
+read the same list both let their request through.
+"""
+
+import threading
+import time
+from functools import cache
+
+import redis
+from django.conf import settings
+from rest_framework.settings import api_settings
+from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
 
 from .authentication import request_token
 
+KEY_PREFIX = "sd-throttle:"
 
-class ClientRateThrottle(SimpleRateThrottle):
+# KEYS[1]: the client's key. ARGV: seconds per request at the sustained rate, the period.
+# Redis's own clock, so every web process measures time alike. Floats go back as text
+# (Redis turns a Lua number reply into an integer).
+_GCRA_SCRIPT = """
+local now_parts = redis.call('TIME')
+local now = tonumber(now_parts[1]) + tonumber(now_parts[2]) / 1000000
+local interval = tonumber(ARGV[1])
+local period = tonumber(ARGV[2])
+local tat = tonumber(redis.call('GET', KEYS[1]) or '0')
+if tat < now then tat = now end
+local next_tat = tat + interval
+local wait = next_tat - now - period
+if wait > 0 then
+  return {0, tostring(wait)}
+end
+redis.call('SET', KEYS[1], tostring(next_tat), 'PX', math.ceil((next_tat - now) * 1000))
+return {1, '0'}
+"""
+
+
+class RedisRateLimiter:
+    def __init__(self, url: str):
+        self._script = redis.Redis.from_url(url).register_script(_GCRA_SCRIPT)
+
+    def hit(self, key: str, limit: int, period: float) -> tuple[bool, float]:
+        """Count one request of `key`; returns (allowed, seconds to wait if refused)."""
+        allowed, wait = self._script(keys=[KEY_PREFIX + key], args=[period / limit, period])
+        return bool(allowed), float(wait)
+
+
+class MemoryRateLimiter:
+    """The same rule in this process's memory, for `make run` (no Redis, one web process)."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._arrival: dict[str, float] = {}
+
+    def hit(self, key: str, limit: int, period: float) -> tuple[bool, float]:
+        now = time.monotonic()
+        with self._lock:
+            next_arrival = max(self._arrival.get(key, now), now) + period / limit
+            wait = next_arrival - now - period
+            if wait > 0:
+                return False, wait
+            self._arrival[key] = next_arrival
+            return True, 0.0
+
+
+@cache
+def rate_limiter(redis_url: str):
+    return RedisRateLimiter(redis_url) if redis_url else MemoryRateLimiter()
+
+
+class ClientRateThrottle(BaseThrottle):
     """The site-wide rate, or the token's own `rate_per_minute` when it has one."""
 
     scope = "client"
-    cache = caches["throttle"]
 
-    def get_cache_key(self, request, view):
+    def __init__(self):
+        self._wait = None
+
+    def client_key(self, request) -> str:
         token = request_token(request)
         if token is not None:
             # The random prefix, not the row id: ids repeat across databases sharing Redis.
-            ident = f"token:{token.prefix}"
-        elif request.user and request.user.is_authenticated:
-            ident = f"user:{request.user.pk}"
-        else:
-            ident = f"ip:{self.get_ident(request)}"
-        return self.cache_format % {"scope": self.scope, "ident": ident}
+            return f"token:{token.prefix}"
+        if request.user and request.user.is_authenticated:
+            return f"user:{request.user.pk}"
+        return f"ip:{self.get_ident(request)}"
 
-    def allow_request(self, request, view):
+    def rate(self, request) -> tuple[int | None, int | None]:
         token = request_token(request)
         if token is not None and token.rate_per_minute:
-            self.num_requests, self.duration = token.rate_per_minute, 60
-        return super().allow_request(request, view)
+            return token.rate_per_minute, 60
+        rate = api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+        return SimpleRateThrottle.parse_rate(None, rate)
+
+    def allow_request(self, request, view) -> bool:
+        limit, period = self.rate(request)
+        if limit is None:
+            return True
+        limiter = rate_limiter(settings.API_THROTTLE_REDIS_URL)
+        allowed, self._wait = limiter.hit(self.client_key(request), limit, period)
+        return allowed
+
+    def wait(self) -> float | None:
+        return self._wait

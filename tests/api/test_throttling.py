@@ -1,6 +1,12 @@
 """Rate limits per token on the shared Redis cache: 429 with Retry-After."""
 
+import threading
+import time
+import uuid
+
 import pytest
+
+from servicedesk.api.throttling import MemoryRateLimiter, RedisRateLimiter, rate_limiter
 
 pytestmark = pytest.mark.django_db
 
@@ -22,10 +28,56 @@ def test_the_limit_is_per_token(make_client, integration):
     assert calm.get("/api/v1/staff/").status_code == 200
 
 
-def test_the_throttle_cache_is_redis_when_redis_is_configured(settings):
-    from django.core.cache import caches
-
-    if "redis" in str(settings.CACHES["throttle"].get("LOCATION", "")):
-        assert caches["throttle"].__class__.__name__ == "RedisCache"
+def test_the_limiter_is_on_redis_when_redis_is_configured(settings):
+    limiter = rate_limiter(settings.API_THROTTLE_REDIS_URL)
+    if settings.API_THROTTLE_REDIS_URL:
+        assert isinstance(limiter, RedisRateLimiter)
     else:
-        assert settings.CACHES["throttle"]["BACKEND"].endswith("LocMemCache")
+        assert isinstance(limiter, MemoryRateLimiter)
+
+
+@pytest.fixture(params=["redis", "memory"])
+def limiter(request, settings):
+    if request.param == "memory":
+        return MemoryRateLimiter()
+    if not settings.API_THROTTLE_REDIS_URL:
+        pytest.fail("the suite runs with Redis: API_THROTTLE_REDIS_URL must be set")
+    return RedisRateLimiter(settings.API_THROTTLE_REDIS_URL)
+
+
+def test_a_burst_of_the_limit_passes_then_one_per_interval(limiter):
+    key = f"test:{uuid.uuid4().hex}"
+    results = [limiter.hit(key, 4, 60) for _ in range(5)]
+    assert [allowed for allowed, _wait in results] == [True] * 4 + [False]
+    # The next request is due one interval (60 s / 4) after the burst, not a minute later.
+    assert 14 < results[-1][1] <= 15
+    assert limiter.hit(key, 4, 60)[0] is False
+
+
+def test_the_rate_refills_with_time(limiter):
+    key = f"test:{uuid.uuid4().hex}"
+    assert limiter.hit(key, 10, 1) == (True, 0.0)  # one request per 0.1 s sustained
+    for _ in range(9):
+        limiter.hit(key, 10, 1)
+    assert limiter.hit(key, 10, 1)[0] is False
+    time.sleep(0.25)  # two intervals later, two more pass
+    assert [limiter.hit(key, 10, 1)[0] for _ in range(3)] == [True, True, False]
+
+
+def test_concurrent_requests_never_pass_more_than_the_limit(limiter):
+    key = f"test:{uuid.uuid4().hex}"
+    start = threading.Barrier(8)
+    allowed = []
+
+    def client():
+        start.wait(timeout=10)
+        for _ in range(10):
+            allowed.append(limiter.hit(key, 25, 60)[0])
+
+    threads = [threading.Thread(target=client) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert len(allowed) == 80
+    assert allowed.count(True) == 25
