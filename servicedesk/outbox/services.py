@@ -2,12 +2,13 @@
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from servicedesk.db import insert_values, quoted
+from servicedesk.db import default_connection, insert_values, quoted
 
 from .models import OutboxChannel, OutboxMessage
 
@@ -93,14 +94,19 @@ def outbox_enqueue_per_recipient(
         deliver_after=timezone.now(),
     )
     row = insert_values(template, skip=["recipient"])
-    meta = OutboxMessage._meta
-    # Identifiers from model metadata; every value is a parameter.
-    sql = (
-        f"INSERT INTO {quoted([meta.db_table])} "  # noqa: S608
-        f"({quoted([*row, meta.get_field('recipient').column])}) "
-        f"SELECT {', '.join(['%s'] * len(row))}, recipients.recipient "
-        f"FROM ({recipients_sql}) AS recipients (recipient)"
-    )
-    with connection.cursor() as cursor:
+    sql = _per_recipient_sql(tuple(row), recipients_sql)
+    with default_connection().cursor() as cursor:
         cursor.execute(sql, [*row.values(), *recipients_params])
         return cursor.rowcount
+
+
+@cache
+def _per_recipient_sql(columns: tuple[str, ...], recipients_sql: str) -> str:
+    meta = OutboxMessage._meta
+    # Identifiers from model metadata; every value is a parameter.
+    return (
+        f"INSERT INTO {quoted([meta.db_table])} "  # noqa: S608
+        f"({quoted([*columns, meta.get_field('recipient').column])}) "
+        f"SELECT {', '.join(['%s'] * len(columns))}, recipients.recipient "
+        f"FROM ({recipients_sql}) AS recipients (recipient)"
+    )

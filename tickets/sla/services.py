@@ -16,12 +16,13 @@ metric is decided by the tables below, in one place:
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from functools import cache
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
 
-from servicedesk.db import insert_values, quoted
+from servicedesk.db import default_connection, insert_values, quoted
 from tickets.audit import EventAction, record_event, register_action_labels
 from tickets.models import Status, Ticket, TicketEvent
 
@@ -178,8 +179,21 @@ def _insert_clocks_and_plans_in_one_statement(
     in the ORM's work and a second round trip. Columns and values come from the models'
     fields (servicedesk.db), the plan's copied columns from _PLAN_FIELDS_FROM_CLOCK.
     """
+    connection = default_connection()
     rows = [insert_values(clock) for clock in clocks]
-    columns = list(rows[0])
+    sql = _clocks_and_plans_sql(tuple(rows[0]), len(rows))
+    params = [value for row in rows for value in row.values()]
+    planned_at = ClockPlan._meta.get_field("planned_at").get_db_prep_save(at, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, reason, planned_at])
+        ids = {(ticket, metric, cycle): pk for pk, ticket, metric, cycle in cursor.fetchall()}
+    for clock in clocks:
+        clock.pk = ids[(clock.ticket_id, clock.metric, clock.cycle)]
+        clock._state.adding, clock._state.db = False, connection.alias
+
+
+@cache
+def _clocks_and_plans_sql(columns: tuple[str, ...], row_count: int) -> str:
     plan_meta = ClockPlan._meta
     copied = [plan_meta.get_field(name).column for name in _PLAN_FIELDS_FROM_CLOCK]
     plan_columns = [
@@ -190,22 +204,14 @@ def _insert_clocks_and_plans_in_one_statement(
     ]
     row_placeholder = f"({', '.join(['%s'] * len(columns))})"
     # Identifiers from model metadata; every value is a parameter.
-    sql = (
+    return (
         f"WITH new_clock AS (INSERT INTO {quoted([Clock._meta.db_table])} ({quoted(columns)}) "  # noqa: S608
-        f"VALUES {', '.join([row_placeholder] * len(rows))} "
+        f"VALUES {', '.join([row_placeholder] * row_count)} "
         f"RETURNING id, ticket_id, metric, cycle, {quoted(copied)}), "
         f"new_plan AS (INSERT INTO {quoted([plan_meta.db_table])} ({quoted(plan_columns)}) "
         f"SELECT id, %s, %s, {quoted(copied)} FROM new_clock) "
         "SELECT id, ticket_id, metric, cycle FROM new_clock"
     )
-    params = [value for row in rows for value in row.values()]
-    planned_at = plan_meta.get_field("planned_at").get_db_prep_save(at, connection)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, reason, planned_at])
-        ids = {(ticket, metric, cycle): pk for pk, ticket, metric, cycle in cursor.fetchall()}
-    for clock in clocks:
-        clock.pk = ids[(clock.ticket_id, clock.metric, clock.cycle)]
-        clock._state.adding, clock._state.db = False, connection.alias
 
 
 def _planned_clock(
