@@ -243,6 +243,7 @@ class Ticket(models.Model):
     )
     customer = models.ForeignKey(
         "customers.Customer",
+        db_index=False,  # ticket_customer_created_idx leads with it
         verbose_name=_("customer"),
         on_delete=models.PROTECT,
         null=True,
@@ -251,6 +252,7 @@ class Ticket(models.Model):
     )
     team = models.ForeignKey(
         "staff.Team",
+        db_index=False,  # ticket_team_status_idx leads with it
         verbose_name=_("team"),
         on_delete=models.PROTECT,
         null=True,
@@ -259,6 +261,7 @@ class Ticket(models.Model):
     )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        db_index=False,  # ticket_assignee_status_idx leads with it
         verbose_name=_("assignee"),
         on_delete=models.PROTECT,
         null=True,
@@ -414,7 +417,11 @@ class TicketEvent(AppendOnlyModel):
     """
 
     ticket = models.ForeignKey(
-        Ticket, verbose_name=_("ticket"), on_delete=models.PROTECT, related_name="events"
+        Ticket,
+        verbose_name=_("ticket"),
+        on_delete=models.PROTECT,
+        related_name="events",
+        db_index=False,  # event_ticket_time_idx leads with it
     )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -362,6 +362,7 @@ class Clock(models.Model):
         verbose_name=_("ticket"),
         on_delete=models.CASCADE,
         related_name="sla_clocks",
+        db_index=False,  # sla_clock_one_per_metric_cycle leads with it
     )
     metric = models.CharField(_("metric"), max_length=30, choices=Metric.choices)
     cycle = models.PositiveSmallIntegerField(_("cycle"), default=1)
