@@ -74,18 +74,27 @@ def _columns(model, alias: str) -> tuple[list, str]:
     return fields, ", ".join(f"{alias}.{quote(field.column)}" for field in fields)
 
 
-def _from_row(model, fields: list, values) -> models.Model:
-    """A model instance from raw column values, through the fields' and the backend's
-    converters as the ORM would apply them (JSON text → list, SQLite dates, …)."""
-    converted = []
-    for field, value in zip(fields, values, strict=True):
-        column = field.get_col(model._meta.db_table)
-        for converter in connection.ops.get_db_converters(column) + field.get_db_converters(
-            connection
-        ):
-            value = converter(value, column, connection)
-        converted.append(value)
-    return model.from_db(connection.alias, [field.attname for field in fields], converted)
+class _RowReader:
+    """Model instances from raw column values, through the fields' and the backend's
+    converters as the ORM would apply them (JSON text → list, SQLite dates, …); the
+    converters are looked up once."""
+
+    def __init__(self, model, fields: list):
+        self.model = model
+        self.attnames = [field.attname for field in fields]
+        self.converters = []
+        for field in fields:
+            column = field.get_col(model._meta.db_table)
+            found = connection.ops.get_db_converters(column) + field.get_db_converters(connection)
+            self.converters.append([(converter, column) for converter in found])
+
+    def __call__(self, values) -> models.Model:
+        converted = []
+        for value, converters in zip(values, self.converters, strict=True):
+            for converter, column in converters:
+                value = converter(value, column, connection)
+            converted.append(value)
+        return self.model.from_db(connection.alias, self.attnames, converted)
 
 
 def _token_with_user(prefix: str) -> ApiToken | None:
@@ -101,9 +110,9 @@ def _token_with_user(prefix: str) -> ApiToken | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    token_count = len(query.token_fields)
-    token = _from_row(ApiToken, query.token_fields, row[:token_count])
-    user = _from_row(query.user_model, query.user_fields, row[token_count:-1])
+    token_count = len(query.read_token.attnames)
+    token = query.read_token(row[:token_count])
+    user = query.read_user(row[token_count:-1])
     token.user = user
     if query.reads_permissions:
         # Permission names never contain spaces ("app_label.codename").
@@ -114,9 +123,8 @@ def _token_with_user(prefix: str) -> ApiToken | None:
 @dataclass(frozen=True)
 class _TokenQuery:
     sql: str
-    token_fields: list
-    user_model: type
-    user_fields: list
+    read_token: _RowReader
+    read_user: _RowReader
     reads_permissions: bool
 
 
@@ -143,7 +151,12 @@ def _token_query(vendor: str) -> _TokenQuery:
         f"token.{quote(ApiToken._meta.get_field('user').column)} "
         f"WHERE token.{quote(ApiToken._meta.get_field('prefix').column)} = %s"
     )
-    return _TokenQuery(sql, token_fields, user_model, user_fields, aggregate is not None)
+    return _TokenQuery(
+        sql,
+        _RowReader(ApiToken, token_fields),
+        _RowReader(user_model, user_fields),
+        reads_permissions=aggregate is not None,
+    )
 
 
 # The text aggregate of each backend; on others the views read the permissions themselves.
