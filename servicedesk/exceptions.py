@@ -4,6 +4,8 @@ Every error carries a stable `code` (documented in the API) and, where one input
 blame, the field it concerns.
 """
 
+import functools
+
 from django.utils.translation import gettext_lazy as _
 
 
@@ -66,5 +68,11 @@ MSG_UNKNOWN_CHOICE = _("“%(value)s” is not a valid choice.")
 
 def require_choice(field: str, value, choices) -> None:
     """Refuse a value outside a TextChoices, naming the field (services get raw input too)."""
-    if value not in choices.values:
+    if value not in _choice_values(choices):
         raise ValidationError(MSG_UNKNOWN_CHOICE % {"value": value}, field=field)
+
+
+@functools.cache
+def _choice_values(choices) -> frozenset:
+    # TextChoices.values builds a new list (and every label) on each access.
+    return frozenset(choices.values)

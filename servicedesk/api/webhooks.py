@@ -46,11 +46,12 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
 
 
 _opener = urllib.request.build_opener(_NoRedirects)
+_WEBHOOK_TOPICS = frozenset(WebhookEvent.values)
 
 
 def webhook_fan_out(topic: str, payload: dict, ticket) -> None:
     """subscribe_to_events() callback: queue one delivery per endpoint that wants `topic`."""
-    if topic not in WebhookEvent.values:
+    if topic not in _WEBHOOK_TOPICS:
         return
     occurred_at = timezone.now().isoformat()
     message = {"occurred_at": occurred_at, "data": payload}
