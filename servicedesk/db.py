@@ -80,3 +80,54 @@ def insert_row(instance: models.Model) -> None:
     models.signals.post_save.send(
         sender=model, instance=instance, created=True, raw=False, using=alias, update_fields=None
     )
+
+
+class RowReader:
+    """Model instances from raw column values, through the fields' and the backend's
+    converters as the ORM applies them (JSON text → list, SQLite dates, …); the
+    converters are looked up once, when the reader is made."""
+
+    def __init__(self, model, fields: list | None = None):
+        connection = default_connection()
+        self.model = model
+        fields = list(model._meta.concrete_fields) if fields is None else fields
+        self.attnames = [field.attname for field in fields]
+        self.converters = []
+        for field in fields:
+            column = field.get_col(model._meta.db_table)
+            found = connection.ops.get_db_converters(column) + field.get_db_converters(connection)
+            self.converters.append([(converter, column) for converter in found])
+
+    def __call__(self, values) -> models.Model:
+        connection = default_connection()
+        converted = []
+        for value, converters in zip(values, self.converters, strict=True):
+            for converter, column in converters:
+                value = converter(value, column, connection)
+            converted.append(value)
+        return self.model.from_db(connection.alias, self.attnames, converted)
+
+
+@cache
+def _by_pk(model) -> tuple[str, RowReader]:
+    meta = model._meta
+    fields = list(meta.concrete_fields)
+    # Identifiers from model metadata; the key is a parameter.
+    sql = (
+        f"SELECT {quoted(field.column for field in fields)} "  # noqa: S608
+        f"FROM {quoted([meta.db_table])} WHERE {quoted([meta.pk.column])} = %s"
+    )
+    return sql, RowReader(model, fields)
+
+
+def fetch_by_pk(model, pk):
+    """The row of `model` with this primary key (already of the key's Python type), or None.
+
+    What `Model.objects.filter(pk=pk).first()` returns, without building the query each
+    time: for lookups made on every request (a new ticket's team and customer).
+    """
+    sql, read = _by_pk(model)
+    with default_connection().cursor() as cursor:
+        cursor.execute(sql, [pk])
+        row = cursor.fetchone()
+    return None if row is None else read(row)

@@ -5,12 +5,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
-from django.db import connection, models
+from django.db import connection
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
+
+from servicedesk.db import RowReader
 
 from .models import TOKEN_PREFIX_LENGTH, ApiToken
 from .permission_cache import fill_permission_cache, permission_names_sql
@@ -74,29 +76,6 @@ def _columns(model, alias: str) -> tuple[list, str]:
     return fields, ", ".join(f"{alias}.{quote(field.column)}" for field in fields)
 
 
-class _RowReader:
-    """Model instances from raw column values, through the fields' and the backend's
-    converters as the ORM would apply them (JSON text → list, SQLite dates, …); the
-    converters are looked up once."""
-
-    def __init__(self, model, fields: list):
-        self.model = model
-        self.attnames = [field.attname for field in fields]
-        self.converters = []
-        for field in fields:
-            column = field.get_col(model._meta.db_table)
-            found = connection.ops.get_db_converters(column) + field.get_db_converters(connection)
-            self.converters.append([(converter, column) for converter in found])
-
-    def __call__(self, values) -> models.Model:
-        converted = []
-        for value, converters in zip(values, self.converters, strict=True):
-            for converter, column in converters:
-                value = converter(value, column, connection)
-            converted.append(value)
-        return self.model.from_db(connection.alias, self.attnames, converted)
-
-
 def _token_with_user(prefix: str) -> ApiToken | None:
     """The token of this prefix with its user and the user's permission names, in one query.
 
@@ -123,8 +102,8 @@ def _token_with_user(prefix: str) -> ApiToken | None:
 @dataclass(frozen=True)
 class _TokenQuery:
     sql: str
-    read_token: _RowReader
-    read_user: _RowReader
+    read_token: RowReader
+    read_user: RowReader
     reads_permissions: bool
 
 
@@ -153,8 +132,8 @@ def _token_query(vendor: str) -> _TokenQuery:
     )
     return _TokenQuery(
         sql,
-        _RowReader(ApiToken, token_fields),
-        _RowReader(user_model, user_fields),
+        RowReader(ApiToken, token_fields),
+        RowReader(user_model, user_fields),
         reads_permissions=aggregate is not None,
     )
 

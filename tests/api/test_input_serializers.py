@@ -1,10 +1,13 @@
-"""Request bodies: InputSerializer's per-class field prototypes behave as DRF's deep copies."""
+"""Request bodies: InputSerializer's field prototypes and PrimaryKeyField answer as DRF's do."""
 
 import threading
 
+import pytest
 from rest_framework import serializers
 
-from servicedesk.api.serializers import InputSerializer
+from servicedesk.api.serializers import InputSerializer, PrimaryKeyField
+from staff.models import Team
+from tests.factories import TeamFactory
 from tickets.api.serializers import TicketChangeInput
 
 
@@ -68,3 +71,48 @@ def test_concurrent_instances_do_not_see_each_others_data():
     for thread in threads:
         thread.join(timeout=30)
     assert results == dict.fromkeys(range(4), "ok")
+
+
+class TeamByPrimaryKeyField(InputSerializer):
+    team = PrimaryKeyField(queryset=Team.objects.all(), required=False, allow_null=True)
+
+
+class TeamByDrfField(InputSerializer):
+    team = serializers.PrimaryKeyRelatedField(
+        queryset=Team.objects.all(), required=False, allow_null=True
+    )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "given",
+    ["existing", "existing-as-text", None, 10**6, 2**63, -(2**63) - 1, "abc", True, 1.5, [], {}],
+)
+def test_the_fast_primary_key_field_answers_as_drfs_does(given, django_assert_max_num_queries):
+    team = TeamFactory(name="Support")
+    value = (
+        {"existing": team.pk, "existing-as-text": str(team.pk)}.get(given, given)
+        if isinstance(given, str)
+        else given
+    )
+    ours, drfs = TeamByPrimaryKeyField(data={"team": value}), TeamByDrfField(data={"team": value})
+    with django_assert_max_num_queries(1):
+        valid = ours.is_valid()
+    assert valid == drfs.is_valid()
+    if valid:
+        assert ours.validated_data == drfs.validated_data
+        if value is not None:
+            assert ours.validated_data["team"].name == "Support"
+    else:
+        assert ours.errors == drfs.errors
+
+
+@pytest.mark.django_db
+def test_a_filtered_queryset_keeps_its_filter():
+    class ActiveOnly(InputSerializer):
+        team = PrimaryKeyField(queryset=Team.objects.filter(name="Support"))
+
+    support, other = TeamFactory(name="Support"), TeamFactory(name="Other")
+    assert ActiveOnly(data={"team": support.pk}).is_valid()
+    refused = ActiveOnly(data={"team": other.pk})
+    assert not refused.is_valid() and "team" in refused.errors

@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from customers.models import Customer
-from servicedesk.api.serializers import InputSerializer
+from servicedesk.api.serializers import InputSerializer, PrimaryKeyField
 from staff.models import Team
 from tickets.models import (
     Attachment,
@@ -205,9 +205,7 @@ class TicketCreateInput(InputSerializer):
     kind = serializers.ChoiceField(Kind.choices, default=Kind.REQUEST)
     priority = serializers.ChoiceField(Priority.choices, required=False)
     complexity = serializers.ChoiceField(Complexity.choices, default=Complexity.SIMPLE)
-    customer = serializers.PrimaryKeyRelatedField(
-        queryset=Customer.objects.all(), required=False, allow_null=True
-    )
+    customer = PrimaryKeyField(queryset=Customer.objects.all(), required=False, allow_null=True)
     category = serializers.PrimaryKeyRelatedField(
         queryset=Category.objects.filter(active=True), required=False, allow_null=True
     )
@@ -217,9 +215,7 @@ class TicketCreateInput(InputSerializer):
         required=False,
         allow_null=True,
     )
-    team = serializers.PrimaryKeyRelatedField(
-        queryset=Team.objects.all(), required=False, allow_null=True
-    )
+    team = PrimaryKeyField(queryset=Team.objects.all(), required=False, allow_null=True)
     assignee = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.filter(is_active=True), required=False, allow_null=True
     )
@@ -264,7 +260,7 @@ class AssignInput(InputSerializer):
     assignee = serializers.PrimaryKeyRelatedField(
         queryset=User.objects.filter(is_active=True), allow_null=True
     )
-    team = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all(), required=False)
+    team = PrimaryKeyField(queryset=Team.objects.all(), required=False)
 
 
 class MessageInput(InputSerializer):
