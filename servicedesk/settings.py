@@ -288,6 +288,23 @@ SPECTACULAR_SETTINGS = {
 # consecutive failed deliveries an endpoint is disabled until an administrator re-enables it.
 WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=5.0)
 WEBHOOK_DISABLE_AFTER_FAILURES = env.int("WEBHOOK_DISABLE_AFTER_FAILURES", default=10)
+# Webhook receivers may not sit at these addresses (servicedesk/api/receivers.py): checked
+# when an endpoint is registered with a literal address and, on every delivery, against
+# the address actually connected to. Cloud metadata (169.254.169.254) and the other
+# link-local, unspecified, multicast and reserved ranges always; production adds loopback.
+# Private ranges (10/8, 192.168/16, …) stay allowed: an on-premises CRM lives there.
+WEBHOOK_ALWAYS_DENIED_NETWORKS = [
+    "0.0.0.0/8",
+    "169.254.0.0/16",
+    "224.0.0.0/4",
+    "240.0.0.0/4",
+    "::/128",
+    "fe80::/10",
+    "ff00::/8",
+]
+WEBHOOK_DENIED_NETWORKS = env.list(
+    "WEBHOOK_DENIED_NETWORKS", default=WEBHOOK_ALWAYS_DENIED_NETWORKS
+)
 # Idempotency keys are kept this long (issue 6: 24 h).
 API_IDEMPOTENCY_TTL_HOURS = env.int("API_IDEMPOTENCY_TTL_HOURS", default=24)
 # Inbound e-mail to this address opens a complaint on the complaint-mailbox channel [S1 §5.3].

@@ -37,6 +37,11 @@ STORAGES = {
 EMAIL_BACKEND = env.str(
     "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend"
 )
+# A receiver on the web server itself could reach what only listens locally.
+WEBHOOK_DENIED_NETWORKS = env.list(
+    "WEBHOOK_DENIED_NETWORKS",
+    default=[*WEBHOOK_ALWAYS_DENIED_NETWORKS, "127.0.0.0/8", "::1/128"],  # noqa: F405
+)
 
 # Production never falls back to the embedded SQLite file or filesystem broker.
 if not env.str("DATABASE_URL", default="").startswith(("postgres://", "postgresql://")):

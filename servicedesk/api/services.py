@@ -10,11 +10,21 @@ from servicedesk.exceptions import ValidationError
 from servicedesk.outbox.models import OutboxChannel, OutboxMessage, OutboxStatus
 
 from .models import TOKEN_PREFIX_LENGTH, ApiToken, WebhookEndpoint, WebhookEvent, token_digest
+from .receivers import url_names_denied_address
 from .scopes import Scope
 
 MSG_UNKNOWN_SCOPE = _("Unknown scope: %(scope)s.")
 MSG_UNKNOWN_EVENT = _("Unknown event: %(event)s.")
 MSG_NOT_WEBHOOK = _("Only webhook deliveries can be replayed here.")
+MSG_DENIED_RECEIVER = _(
+    "Webhooks may not be delivered to this address (local, link-local or reserved)."
+)
+
+
+def _check_receiver_url(url: str) -> str:
+    if url_names_denied_address(url):
+        raise ValidationError(MSG_DENIED_RECEIVER, field="url")
+    return url
 
 
 def _check_values(values, allowed, message, field) -> list[str]:
@@ -52,6 +62,7 @@ def api_token_revoke(*, token: ApiToken) -> ApiToken:
 
 def webhook_endpoint_create(*, name: str, url: str, events, secret: str = "") -> WebhookEndpoint:
     events = _check_values(events, WebhookEvent.values, MSG_UNKNOWN_EVENT, "events")
+    _check_receiver_url(url)
     return WebhookEndpoint.objects.create(
         name=name, url=url, events=events, secret=secret or secrets.token_urlsafe(32)
     )
@@ -64,6 +75,8 @@ def webhook_endpoint_update(*, endpoint: WebhookEndpoint, changes: dict) -> Webh
         changes["events"] = _check_values(
             changes["events"], WebhookEvent.values, MSG_UNKNOWN_EVENT, "events"
         )
+    if "url" in changes:
+        _check_receiver_url(changes["url"])
     for field in ("name", "url", "events", "secret"):
         if field in changes:
             setattr(endpoint, field, changes[field])

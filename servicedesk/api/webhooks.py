@@ -27,6 +27,7 @@ from servicedesk.outbox.models import OutboxChannel, OutboxMessage
 from servicedesk.outbox.services import outbox_enqueue, outbox_enqueue_per_recipient
 
 from .models import WebhookEndpoint, WebhookEvent
+from .receivers import ReceiverAddressDenied, receiver_opener
 
 logger = logging.getLogger(__name__)
 
@@ -38,14 +39,7 @@ EVENT_HEADER = "X-Servicedesk-Event"
 _RETRYABLE_CLIENT_ERRORS = frozenset({408, 425, 429})
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    """A webhook goes where it was registered; a redirect could point anywhere."""
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        return None
-
-
-_opener = urllib.request.build_opener(_NoRedirects)
+_opener = receiver_opener()
 _WEBHOOK_TOPICS = frozenset(WebhookEvent.values)
 
 
@@ -152,6 +146,10 @@ def send_webhook(message: OutboxMessage) -> None:
         raise DeliveryError(f"receiver answered {error.code}", retry=retry) from None
     except (urllib.error.URLError, TimeoutError, OSError) as error:
         _record_failure(endpoint)
+        reason = getattr(error, "reason", error)
+        if isinstance(reason, ReceiverAddressDenied):
+            # Nothing was sent; retrying cannot help until the URL or the rule changes.
+            raise DeliveryError(str(reason), retry=False) from None
         raise DeliveryError(f"receiver unreachable: {error}", retry=True) from None
     if endpoint.consecutive_failures:
         WebhookEndpoint.objects.filter(pk=endpoint.pk).update(consecutive_failures=0)
