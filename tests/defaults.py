@@ -16,7 +16,10 @@ DATA_MIGRATIONS = {
     ("sla", "0002_default_policies"),
     ("complaints", "0002_seed_configuration"),
 }
-SCHEMA_ONLY_MIGRATIONS = {("tickets", "0002_events_append_only_trigger")}
+SCHEMA_ONLY_MIGRATIONS = {
+    ("tickets", "0002_events_append_only_trigger"),
+    ("sla", "0006_policy_table_revision_trigger"),
+}
 
 
 def _migration(app_label: str, name: str):

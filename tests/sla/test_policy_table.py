@@ -106,3 +106,12 @@ def test_a_new_calendar_renews_the_revision(db):
     before = active_policy_table().revision
     Calendar.objects.create(name="Night shift", is_24x7=True)
     assert active_policy_table().revision != before
+
+
+def test_a_change_that_sends_no_signal_still_renews_the_revision(new_ticket, wednesday):
+    """The database trigger: a queryset update (or an administrator's SQL) is seen too."""
+    assert resolution_due(new_ticket()) == shanghai(2026, 3, 5, 10, 0)
+    before = PolicyTableRevision.objects.get().revision
+    Target.objects.filter(pk=general_resolution().pk).update(duration=2, unit=DurationUnit.HOURS)
+    assert PolicyTableRevision.objects.get().revision != before
+    assert resolution_due(new_ticket()) == shanghai(2026, 3, 4, 12, 0)

@@ -240,8 +240,9 @@ class PolicyTableRevision(models.Model):
     Each process keeps the active policies in memory and reads only this row to know
     whether they are still current: the database's own transactions make that right across
     processes, and random values mean a rolled-back edit can never be mistaken for a later
-    one. A change that sends no signal (QuerySet.update(), raw SQL, a data migration's
-    historical models) must call `policy_table_changed()` itself.
+    one. On PostgreSQL a statement trigger on each of those tables (migration 0006) also
+    renews it for changes that send no signal (QuerySet.update(), raw SQL); elsewhere such
+    a change must call `policy_table_changed()` itself.
     """
 
     revision = models.UUIDField(_("revision"), default=uuid.uuid4)
