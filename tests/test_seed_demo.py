@@ -6,8 +6,10 @@ complaints), and checks what a demo user relies on; `make run` loads the default
 
 from django.contrib.auth import get_user_model
 from django.core.management import call_command, load_command_class
+from django.utils import translation
 
 from complaints.models import Complaint, Stage
+from complaints.templatetags.complaints import duration_text
 from staff.models import Role, Team
 from staff.roles import role_of
 from tickets.models import Status, Ticket, TicketEvent, TicketMessage
@@ -60,6 +62,18 @@ def test_seed_demo_builds_a_working_demo_once(db, client):
     assert closed.first_response_at <= closed.resolved_at <= closed.closed_at
     created = Ticket.objects.values_list("created_at", flat=True)
     assert (max(created) - min(created)).days >= 60  # history spread over ~90 days
+
+    # Each closed complaint's report was written again after the backdating: its stage
+    # times and its total are the demo's, not the seconds the seeding took.
+    closed_complaints = Complaint.objects.filter(stage=Stage.CLOSED).select_related("ticket")
+    assert closed_complaints.exists()
+    for complaint in closed_complaints:
+        report = complaint.reports.get()
+        total = complaint.closed_at - complaint.opened_at
+        assert total.total_seconds() > 3600
+        with translation.override(report.language):
+            assert f"<td>{duration_text(total)}</td>" in report.html, complaint.pk
+        assert report.pdf.size == report.attachment.size_bytes > 0
 
     # The demo agent has a queue to work.
     client.login(username="agent", password="agent-demo-pass")
