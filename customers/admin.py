@@ -1,10 +1,24 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Customer, CustomerEvent
+from .models import Customer, CustomerEvent, Purchase
 from .services import CONTACT_FIELDS, customer_change_tier, customer_update_contact
 
 ADMIN_TIER_REASON = _("Changed in the admin")
+
+
+class PurchaseInline(admin.TabularInline):
+    """Purchases come from the shop or integrations (the API); shown here, not edited."""
+
+    model = Purchase
+    extra = 0
+    fields = ("purchased_at", "order_number", "product", "amount", "currency", "channel")
+    readonly_fields = fields
+    ordering = ("-purchased_at",)
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Customer)
@@ -13,6 +27,7 @@ class CustomerAdmin(admin.ModelAdmin):
     list_filter = ("tier", "language")
     search_fields = ("name", "email")
     readonly_fields = ("version",)
+    inlines = [PurchaseInline]
 
     def save_model(self, request, obj, form, change):
         # Changes go through the services: audited, versioned, and a tier change re-plans

@@ -47,6 +47,7 @@ class Customer(models.Model):
 class CustomerAction(models.TextChoices):
     TIER_CHANGED = "customer.tier_changed", _("Tier changed")
     CONTACT_UPDATED = "customer.contact_updated", _("Contact details changed")
+    PURCHASE_RECORDED = "customer.purchase_recorded", _("Purchase recorded")
 
 
 class CustomerEvent(AppendOnlyModel):
@@ -79,3 +80,51 @@ class CustomerEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return self.get_action_display()
+
+
+class Purchase(models.Model):
+    """One order of a customer, as the shop or an integration reports it: the spend and
+    frequency that tiers are reviewed by [S1 §5.1]. An order number is recorded once per
+    customer (a retried report is refused, not counted twice)."""
+
+    customer = models.ForeignKey(
+        Customer,
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        related_name="purchases",
+        db_index=False,  # purchase_one_per_order and purchase_customer_time_idx lead with it
+    )
+    order_number = models.CharField(_("order number"), max_length=64)
+    product = models.CharField(_("product"), max_length=200, blank=True)
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3, default="CNY")
+    channel = models.CharField(_("sales channel"), max_length=50, blank=True)
+    purchased_at = models.DateTimeField(_("purchased at"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("purchase")
+        verbose_name_plural = _("purchases")
+        ordering = ["-purchased_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer", "order_number"], name="purchase_one_per_order"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=0), name="purchase_amount_not_negative"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["customer", "purchased_at"], name="purchase_customer_time_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_number} ({self.amount} {self.currency})"

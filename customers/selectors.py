@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from .models import Customer
+from .models import Customer, Purchase
 
 
 def customers_named(text: str, *, limit: int = 10) -> QuerySet[Customer]:
@@ -12,3 +12,8 @@ def customers_named(text: str, *, limit: int = 10) -> QuerySet[Customer]:
     if not text:
         return Customer.objects.none()
     return Customer.objects.filter(name__icontains=text).order_by("name", "pk")[:limit]
+
+
+def customer_purchases(customer: Customer) -> QuerySet[Purchase]:
+    """The customer's purchases, latest first."""
+    return Purchase.objects.filter(customer=customer).order_by("-purchased_at", "-pk")

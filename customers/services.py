@@ -5,15 +5,19 @@ records a CustomerEvent in one transaction; a tier change lets the SLA engine re
 customer's open tickets in that same transaction.
 """
 
+import re
+from datetime import datetime, timedelta
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from servicedesk.exceptions import PreconditionFailed, ValidationError
+from servicedesk.exceptions import ConflictError, PreconditionFailed, ValidationError
 
-from .models import Customer, CustomerAction, CustomerEvent, Language, Tier
+from .models import Customer, CustomerAction, CustomerEvent, Language, Purchase, Tier
 
 MSG_NAME_REQUIRED = _("A customer needs a name.")
 MSG_UNKNOWN_LANGUAGE = _("Unknown language.")
@@ -22,6 +26,14 @@ MSG_REASON_REQUIRED = _("Say why the tier changes.")
 MSG_INVALID_EMAIL = _("Enter a valid e-mail address.")
 MSG_NOT_A_CONTACT_FIELD = _("Only name, e-mail, phone and language are contact details.")
 MSG_STALE = _("The customer has changed since you read it; fetch it again.")
+MSG_ORDER_REQUIRED = _("A purchase needs its order number.")
+MSG_NEGATIVE_AMOUNT = _("The amount cannot be negative.")
+MSG_CURRENCY = _("Give the currency as its three-letter code, e.g. CNY.")
+MSG_PURCHASE_IN_FUTURE = _("The purchase time lies in the future.")
+MSG_ORDER_RECORDED = _("Order %(order)s is already recorded for this customer.")
+
+# A reporting system's clock may run a little ahead of ours.
+PURCHASE_CLOCK_SKEW = timedelta(minutes=5)
 
 CONTACT_FIELDS = ("name", "email", "phone", "language")
 
@@ -121,3 +133,61 @@ def customer_change_tier(
     )
     on_customer_tier_changed(customer, at=timezone.now())
     return customer
+
+
+_CURRENCY = re.compile(r"[A-Z]{3}")
+
+
+@transaction.atomic
+def purchase_record(
+    *,
+    customer: Customer,
+    actor,
+    order_number: str,
+    amount: Decimal,
+    purchased_at: datetime,
+    currency: str = "CNY",
+    product: str = "",
+    channel: str = "",
+) -> Purchase:
+    """Record one order of the customer (from the shop or an integration) and note it in
+    the customer's history. The same order number twice is a conflict, not a second sale."""
+    order_number = (order_number or "").strip()
+    if not order_number:
+        raise ValidationError(MSG_ORDER_REQUIRED, field="order_number")
+    if amount < 0:
+        raise ValidationError(MSG_NEGATIVE_AMOUNT, field="amount")
+    currency = (currency or "").strip().upper()
+    if not _CURRENCY.fullmatch(currency):
+        raise ValidationError(MSG_CURRENCY, field="currency")
+    if purchased_at > timezone.now() + PURCHASE_CLOCK_SKEW:
+        raise ValidationError(MSG_PURCHASE_IN_FUTURE, field="purchased_at")
+    purchase = Purchase(
+        customer=customer,
+        order_number=order_number,
+        amount=amount,
+        currency=currency,
+        purchased_at=purchased_at,
+        product=(product or "").strip(),
+        channel=(channel or "").strip(),
+        recorded_by=actor if actor is not None and actor.is_authenticated else None,
+    )
+    try:
+        # A savepoint: a concurrent report of the same order waits on the unique index and
+        # then lands here, leaving the caller's transaction usable.
+        with transaction.atomic():
+            purchase.save(force_insert=True)
+    except IntegrityError:
+        raise ConflictError(MSG_ORDER_RECORDED % {"order": order_number}) from None
+    CustomerEvent.objects.create(
+        customer=customer,
+        actor=purchase.recorded_by,
+        action=CustomerAction.PURCHASE_RECORDED,
+        changes={
+            "purchase": [
+                None,
+                {"order_number": order_number, "amount": str(amount), "currency": currency},
+            ]
+        },
+    )
+    return purchase

@@ -13,8 +13,14 @@ _AGENT = [
     "tickets.add_attachment",
     "customers.view_customer",
     "customers.add_customer",
+    "customers.view_purchase",
 ]
-_SUPERVISOR = [*_AGENT, "customers.view_customer_contact", "customers.change_customer"]
+_SUPERVISOR = [
+    *_AGENT,
+    "customers.view_customer_contact",
+    "customers.change_customer",
+    "customers.add_purchase",
+]
 _MANAGER = [*_SUPERVISOR, "tickets.view_all_tickets"]
 
 # Other apps (complaints, SLA, KPIs) extend these lists from their AppConfig.ready().

@@ -3,8 +3,8 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from customers.masking import customer_contact_for
-from customers.models import Customer, Language, Tier
+from customers.masking import can_see_contact, customer_contact_for, mask_email, mask_phone
+from customers.models import Customer, CustomerEvent, Language, Purchase, Tier
 from servicedesk.api.serializers import InputSerializer
 
 
@@ -47,3 +47,61 @@ class CustomerChangeInput(InputSerializer):
     reason = serializers.CharField(
         required=False, allow_blank=True, max_length=1000, help_text="Why the tier changes."
     )
+
+
+class PurchaseSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Purchase
+        fields = (
+            "id",
+            "order_number",
+            "product",
+            "amount",
+            "currency",
+            "channel",
+            "purchased_at",
+            "created_at",
+        )
+        read_only_fields = fields
+
+
+class PurchaseInput(InputSerializer):
+    order_number = serializers.CharField(max_length=64)
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
+    currency = serializers.CharField(
+        max_length=3, min_length=3, default="CNY", help_text="ISO 4217 code, e.g. CNY."
+    )
+    purchased_at = serializers.DateTimeField()
+    product = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    channel = serializers.CharField(
+        max_length=50, required=False, allow_blank=True, help_text="Where it was sold."
+    )
+
+
+class ActorRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+
+
+_MASKS = {"email": mask_email, "phone": mask_phone}
+
+
+class CustomerEventSerializer(serializers.ModelSerializer):
+    """One entry of the customer's history; contact values masked as on the profile."""
+
+    actor = ActorRefSerializer(allow_null=True, read_only=True)
+    changes = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CustomerEvent
+        fields = ("id", "action", "changes", "reason", "actor", "created_at")
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.DictField(help_text="field → [before, after]"))
+    def get_changes(self, event) -> dict:
+        if can_see_contact(self.context["request"].user):
+            return event.changes
+        return {
+            name: [_MASKS[name](value or "") for value in pair] if name in _MASKS else pair
+            for name, pair in event.changes.items()
+        }

@@ -3,21 +3,41 @@
 from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from customers.models import Customer
+from customers.models import Customer, CustomerEvent
+from customers.selectors import customer_purchases
 from customers.services import (
     CONTACT_FIELDS,
     customer_change_tier,
     customer_create,
     customer_update_contact,
+    purchase_record,
 )
 from servicedesk.api.concurrency import expected_version
+from servicedesk.api.pagination import OldestFirstPagination, StableCursorPagination
 from servicedesk.api.scopes import Scope
 from servicedesk.api.views import ApiViewSet
 
 from .filters import CustomerFilter
-from .serializers import CustomerChangeInput, CustomerCreateInput, CustomerSerializer
+from .serializers import (
+    CustomerChangeInput,
+    CustomerCreateInput,
+    CustomerEventSerializer,
+    CustomerSerializer,
+    PurchaseInput,
+    PurchaseSerializer,
+)
+
+
+class PurchasePagination(StableCursorPagination):
+    """Latest purchase first (ties by the order they were recorded)."""
+
+    ordering = ("-purchased_at", "-id")
+
+    def get_ordering(self, request, queryset, view):
+        return self.ordering
 
 
 class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
@@ -35,6 +55,9 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
         "retrieve": ["customers.view_customer"],
         "create": ["customers.add_customer"],
         "partial_update": ["customers.change_customer"],
+        "purchases": ["customers.view_customer", "customers.view_purchase"],
+        "record_purchase": ["customers.view_customer", "customers.add_purchase"],
+        "events": ["customers.view_customer"],
     }
     if_match_actions = frozenset({"partial_update"})
     etag_actions = frozenset({"retrieve", "create", "partial_update"})
@@ -87,3 +110,53 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
                     expected_version=version,
                 )
         return self._respond(customer)
+
+    @extend_schema(
+        summary="The customer's purchases, latest first",
+        responses={200: PurchaseSerializer(many=True)},
+        filters=False,
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        pagination_class=PurchasePagination,
+        filterset_class=None,
+        filter_backends=[],
+    )
+    def purchases(self, request, pk=None):
+        customer = self.get_object()
+        page = self.paginate_queryset(customer_purchases(customer))
+        return self.get_paginated_response(PurchaseSerializer(page, many=True).data)
+
+    @extend_schema(
+        summary="Record a purchase (an order number once per customer: a repeat is 409)",
+        request=PurchaseInput,
+        responses={201: PurchaseSerializer},
+    )
+    @purchases.mapping.post
+    def record_purchase(self, request, pk=None):
+        customer = self.get_object()
+        data = PurchaseInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        purchase = purchase_record(customer=customer, actor=request.user, **data.validated_data)
+        return Response(PurchaseSerializer(purchase).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="The customer's history (tier, contact details, purchases), oldest first",
+        responses={200: CustomerEventSerializer(many=True)},
+        filters=False,
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        pagination_class=OldestFirstPagination,
+        filterset_class=None,
+        filter_backends=[],
+    )
+    def events(self, request, pk=None):
+        customer = self.get_object()
+        events = CustomerEvent.objects.filter(customer=customer).select_related("actor")
+        page = self.paginate_queryset(events)
+        return self.get_paginated_response(
+            CustomerEventSerializer(page, many=True, context={"request": request}).data
+        )

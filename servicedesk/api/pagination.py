@@ -62,3 +62,12 @@ class StableCursorPagination(CursorPagination):
                 return self.page_size
             return max(1, min(size, self.max_page_size))
         return self.page_size
+
+
+class OldestFirstPagination(StableCursorPagination):
+    """A record's history (messages, events): oldest first, by the insert-monotonic id."""
+
+    ordering = "id"
+
+    def get_ordering(self, request, queryset, view):
+        return ("id",)

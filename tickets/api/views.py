@@ -10,7 +10,7 @@ from rest_framework.parsers import BaseParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from servicedesk.api.concurrency import expected_version
-from servicedesk.api.pagination import StableCursorPagination
+from servicedesk.api.pagination import OldestFirstPagination
 from servicedesk.api.permissions import permissions_preload
 from servicedesk.api.scopes import Scope
 from servicedesk.api.views import ApiViewSet
@@ -44,13 +44,8 @@ from .serializers import (
 TICKET_RELATIONS = ("customer", "team", "assignee", "case_owner", "category")
 
 
-class TimelinePagination(StableCursorPagination):
+class TimelinePagination(OldestFirstPagination):
     """Messages, events and attachments of one ticket: oldest first."""
-
-    ordering = "id"
-
-    def get_ordering(self, request, queryset, view):
-        return ("id",)
 
 
 @extend_schema_view(
