@@ -10,6 +10,7 @@ from django.utils import translation
 
 from complaints.models import Complaint, Stage
 from complaints.templatetags.complaints import duration_text
+from customers.models import Customer, CustomerAction, CustomerEvent, Purchase, Tier
 from staff.models import Role, Team
 from staff.roles import role_of
 from tickets.models import Status, Ticket, TicketEvent, TicketMessage
@@ -74,6 +75,16 @@ def test_seed_demo_builds_a_working_demo_once(db, client):
         with translation.override(report.language):
             assert f"<td>{duration_text(total)}</td>" in report.html, complaint.pk
         assert report.pdf.size == report.attachment.size_bytes > 0
+
+    # A year of purchases, recorded through the service (noted in each history); important
+    # customers buy most.
+    important = Customer.objects.filter(tier=Tier.IMPORTANT)
+    assert important.exists()
+    for customer in important:
+        assert customer.purchases.count() >= 6
+    assert CustomerEvent.objects.filter(action=CustomerAction.PURCHASE_RECORDED).count() == (
+        Purchase.objects.count()
+    )
 
     # The demo agent has a queue to work.
     client.login(username="agent", password="agent-demo-pass")
