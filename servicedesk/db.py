@@ -1,11 +1,13 @@
-"""Raw SQL built from model metadata, for the few hot paths the ORM cannot express.
+"""Raw SQL built from model metadata, for the few paths that run on every API request.
 
-Django's ORM has no INSERT … SELECT and no multi-table INSERT in one statement; where a
-path runs on every new ticket, these helpers let it write such statements without
-listing columns by hand, so a model change needs nothing here.
+Django's ORM has no INSERT … SELECT and no multi-table INSERT in one statement, and on
+these paths (a new ticket's rows, the lookups of its team and customer, the token) the
+ORM's query building cost several times the statements themselves (figures in each
+docstring; bench/api.py measures the whole). Columns come from the models' fields, so a
+model change needs nothing here; values are always parameters.
 
-They work on the default database's connection object itself (`connections[...]`), not
-through `django.db.connection`: that proxy looks the connection up again on every
+The helpers work on the default database's connection object itself (`connections[...]`),
+not through `django.db.connection`: that proxy looks the connection up again on every
 attribute, which cost more than the statements' own Python here.
 """
 
