@@ -97,6 +97,7 @@ class ClientRateThrottle(BaseThrottle):
         if token is not None and token.rate_per_minute:
             return token.rate_per_minute, 60
         rate = api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+        # DRF's parser of "600/min" (it reads no instance state).
         return SimpleRateThrottle.parse_rate(None, rate)
 
     def allow_request(self, request, view) -> bool:
