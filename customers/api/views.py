@@ -3,7 +3,6 @@
 from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
-from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from customers.models import Customer, CustomerEvent
@@ -18,7 +17,7 @@ from customers.services import (
 from servicedesk.api.concurrency import expected_version
 from servicedesk.api.pagination import OldestFirstPagination, StableCursorPagination
 from servicedesk.api.scopes import Scope
-from servicedesk.api.views import ApiViewSet
+from servicedesk.api.views import ApiViewSet, detail_list_action
 
 from .filters import CustomerFilter
 from .serializers import (
@@ -116,13 +115,7 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
         responses={200: PurchaseSerializer(many=True)},
         filters=False,
     )
-    @action(
-        detail=True,
-        methods=["get"],
-        pagination_class=PurchasePagination,
-        filterset_class=None,
-        filter_backends=[],
-    )
+    @detail_list_action(PurchasePagination)
     def purchases(self, request, pk=None):
         customer = self.get_object()
         page = self.paginate_queryset(customer_purchases(customer))
@@ -146,13 +139,7 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
         responses={200: CustomerEventSerializer(many=True)},
         filters=False,
     )
-    @action(
-        detail=True,
-        methods=["get"],
-        pagination_class=OldestFirstPagination,
-        filterset_class=None,
-        filter_backends=[],
-    )
+    @detail_list_action(OldestFirstPagination)
     def events(self, request, pk=None):
         customer = self.get_object()
         events = CustomerEvent.objects.filter(customer=customer).select_related("actor")

@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import viewsets
+from rest_framework.decorators import action
 
 from .concurrency import ETagMixin
 from .errors import error_json_response
@@ -29,3 +30,16 @@ class ApiViewSet(ETagMixin, viewsets.GenericViewSet):
 def api_not_found(request, *args, **kwargs):
     """Unknown paths under /api/ answer in the error shape, not with an HTML page."""
     return error_json_response(MSG_NO_ENDPOINT, "not_found", 404)
+
+
+def detail_list_action(pagination_class, **options):
+    """A GET action listing rows that belong to one object (a ticket's messages, a
+    customer's purchases): its own pagination, and none of the main list's filters."""
+    return action(
+        detail=True,
+        methods=["get"],
+        pagination_class=pagination_class,
+        filterset_class=None,
+        filter_backends=[],
+        **options,
+    )

@@ -13,7 +13,7 @@ from servicedesk.api.concurrency import expected_version
 from servicedesk.api.pagination import OldestFirstPagination
 from servicedesk.api.permissions import permissions_preload
 from servicedesk.api.scopes import Scope
-from servicedesk.api.views import ApiViewSet
+from servicedesk.api.views import ApiViewSet, detail_list_action
 from tickets import services
 from tickets.inbound import inbound_mail_ingest
 from tickets.models import Attachment, Ticket, TicketEvent, TicketMessage
@@ -215,13 +215,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
         responses={200: MessageSerializer(many=True)},
         filters=False,
     )
-    @action(
-        detail=True,
-        methods=["get"],
-        pagination_class=TimelinePagination,
-        filterset_class=None,
-        filter_backends=[],
-    )
+    @detail_list_action(TimelinePagination)
     def messages(self, request, pk=None):
         ticket = self.get_object()
         messages = TicketMessage.objects.filter(ticket=ticket).select_related("author")
@@ -263,14 +257,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
         responses={200: AttachmentSerializer(many=True)},
         filters=False,
     )
-    @action(
-        detail=True,
-        methods=["get"],
-        pagination_class=TimelinePagination,
-        filterset_class=None,
-        filter_backends=[],
-        parser_classes=[MultiPartParser],
-    )
+    @detail_list_action(TimelinePagination, parser_classes=[MultiPartParser])
     def attachments(self, request, pk=None):
         ticket = self.get_object()
         attachments = Attachment.objects.filter(ticket=ticket).select_related("uploaded_by")
@@ -297,13 +284,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
         responses={200: EventSerializer(many=True)},
         filters=False,
     )
-    @action(
-        detail=True,
-        methods=["get"],
-        pagination_class=TimelinePagination,
-        filterset_class=None,
-        filter_backends=[],
-    )
+    @detail_list_action(TimelinePagination)
     def events(self, request, pk=None):
         ticket = self.get_object()
         events = TicketEvent.objects.filter(ticket=ticket).select_related("actor")
@@ -315,13 +296,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
         responses={200: SlaClockSerializer(many=True)},
         filters=False,
     )
-    @action(
-        detail=True,
-        methods=["get"],
-        pagination_class=None,
-        filterset_class=None,
-        filter_backends=[],
-    )
+    @detail_list_action(None)
     def sla(self, request, pk=None):
         ticket = self.get_object()
         return Response([clock_representation(clock) for clock in ticket_clocks(ticket)])
