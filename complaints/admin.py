@@ -3,6 +3,8 @@ reply scripts. Complaints themselves change only through the pages and the API (
 
 from django.contrib import admin
 
+from servicedesk.admin import ReadOnlyAdmin
+
 from .models import (
     ApprovalLimit,
     Complaint,
@@ -42,19 +44,6 @@ class ReplyScriptAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records written by the services: shown, never edited here (the audit trail would miss it)."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Complaint)

@@ -1,24 +1,20 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from servicedesk.admin import ReadOnlyAdmin, ReadOnlyTabularInline
+
 from .models import Customer, CustomerEvent, Purchase
 from .services import CONTACT_FIELDS, customer_change_tier, customer_update_contact
 
 ADMIN_TIER_REASON = _("Changed in the admin")
 
 
-class PurchaseInline(admin.TabularInline):
+class PurchaseInline(ReadOnlyTabularInline):
     """Purchases come from the shop or integrations (the API); shown here, not edited."""
 
     model = Purchase
-    extra = 0
     fields = ("purchased_at", "order_number", "product", "amount", "currency", "channel")
-    readonly_fields = fields
     ordering = ("-purchased_at",)
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Customer)
@@ -46,18 +42,9 @@ class CustomerAdmin(admin.ModelAdmin):
 
 
 @admin.register(CustomerEvent)
-class CustomerEventAdmin(admin.ModelAdmin):
+class CustomerEventAdmin(ReadOnlyAdmin):
     """The customers' audit trail: read-only."""
 
     list_display = ("customer", "action", "actor", "created_at")
     list_filter = ("action",)
     search_fields = ("customer__name",)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from servicedesk.admin import ReadOnlyAdmin
+
 from .models import Category, IntakeTemplate, Tag, Ticket, TicketEvent
 
 
@@ -22,7 +24,7 @@ class TagAdmin(admin.ModelAdmin):
 
 
 @admin.register(Ticket)
-class TicketAdmin(admin.ModelAdmin):
+class TicketAdmin(ReadOnlyAdmin):
     """Read-only: tickets change through the agent pages and the API, which audit."""
 
     list_display = ("reference", "subject", "status", "priority", "channel", "team", "assignee")
@@ -30,26 +32,8 @@ class TicketAdmin(admin.ModelAdmin):
     search_fields = ("reference", "subject")
     list_select_related = ("team", "assignee")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(TicketEvent)
-class TicketEventAdmin(admin.ModelAdmin):
+class TicketEventAdmin(ReadOnlyAdmin):
     list_display = ("ticket", "action", "field", "actor", "created_at")
     list_select_related = ("ticket", "actor")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

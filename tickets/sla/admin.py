@@ -11,6 +11,8 @@ from django.db import transaction
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
+from servicedesk.admin import ReadOnlyAdmin, ReadOnlyTabularInline
+
 from .models import Calendar, CalendarException, Clock, ClockPlan, Policy, Target, WorkingHours
 from .working_calendars import build_working_calendar
 
@@ -113,10 +115,8 @@ class PolicyAdmin(admin.ModelAdmin):
         _replan_after_commit(sla_replan_policy, form.instance.pk)
 
 
-class ClockPlanInline(admin.TabularInline):
+class ClockPlanInline(ReadOnlyTabularInline):
     model = ClockPlan
-    extra = 0
-    can_delete = False
     fields = (
         "planned_at",
         "reason",
@@ -127,14 +127,10 @@ class ClockPlanInline(admin.TabularInline):
         "due_at",
         "warn_at",
     )
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Clock)
-class ClockAdmin(admin.ModelAdmin):
+class ClockAdmin(ReadOnlyAdmin):
     list_display = ("ticket", "metric", "cycle", "state", "due_at", "escalation_level")
     list_filter = ("state", "metric", "escalation_level")
     search_fields = ("ticket__reference",)
@@ -143,12 +139,3 @@ class ClockAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
