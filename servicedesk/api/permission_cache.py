@@ -14,17 +14,22 @@ def permissions_preload(user) -> None:
     left to ModelBackend. (Token requests arrive with the cache already filled: the token
     query reads the same union, see authentication.py.)
     """
-    if not user.is_active or user.is_superuser or hasattr(user, "_perm_cache"):
+    if not _cached_by_us(user) or hasattr(user, "_perm_cache"):
         return
     with connection.cursor() as cursor:
         cursor.execute(permission_names_sql("%s"), [user.pk, user.pk])
-        user._perm_cache = {name for (name,) in cursor}
+        fill_permission_cache(user, (name for (name,) in cursor))
 
 
 def fill_permission_cache(user, names: Iterable[str]) -> None:
-    """Give `user` the permission names read for it (as permissions_preload would)."""
-    if user.is_active and not user.is_superuser:
+    """Give `user` the permission names read for it (superusers and inactive users are
+    left to ModelBackend)."""
+    if _cached_by_us(user):
         user._perm_cache = set(names)
+
+
+def _cached_by_us(user) -> bool:
+    return user.is_active and not user.is_superuser
 
 
 def permission_names_sql(user_id: str) -> str:
