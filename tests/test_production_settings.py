@@ -9,7 +9,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run_check(**env_overrides):
+def run_in_production(args: list[str], timeout: int = 120, **env_overrides):
+    """`python <args>` from the repository root with the production settings module; an
+    override of None removes that variable."""
     # Browser tests in the same worker set DJANGO_ALLOW_ASYNC_UNSAFE; a deployment never does.
     inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env = {
@@ -21,12 +23,18 @@ def run_check(**env_overrides):
         **env_overrides,
     }
     return subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        [sys.executable, *args],
         cwd=ROOT,
-        env=env,
+        env={key: value for key, value in env.items() if value is not None},
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=timeout,
+    )
+
+
+def run_check(**env_overrides):
+    return run_in_production(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"], **env_overrides
     )
 
 

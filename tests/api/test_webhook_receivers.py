@@ -1,9 +1,6 @@
 """Webhooks are not delivered to denied addresses (cloud metadata, loopback in production)."""
 
-import os
 import secrets
-import subprocess
-import sys
 
 import pytest
 
@@ -14,7 +11,7 @@ from servicedesk.exceptions import ValidationError
 from servicedesk.outbox.delivery import outbox_deliver_due
 from servicedesk.outbox.models import OutboxMessage, OutboxStatus
 from tests.api.test_webhooks import Receiver, open_ticket
-from tests.test_production_settings import ROOT
+from tests.test_production_settings import run_in_production
 
 LOOPBACK_DENIED = ["169.254.0.0/16", "127.0.0.0/8", "::1/128"]
 
@@ -113,27 +110,16 @@ def test_the_same_receiver_is_reached_when_loopback_is_allowed(receiver, team, a
 
 
 def test_production_denies_loopback_by_default():
-    env = {
-        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
-        "DJANGO_SETTINGS_MODULE": "servicedesk.settings_production",
-        "DJANGO_ALLOWED_HOSTS": "desk.example.com",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
-        "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/servicedesk",
-        "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
-    }
-    env.pop("WEBHOOK_DENIED_NETWORKS", None)
     script = (
         "import django; django.setup()\n"
         "from servicedesk.api.receivers import address_is_denied as denied\n"
         "print(denied('127.0.0.1'), denied('::1'), denied('169.254.169.254'), denied('10.0.0.5'))"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
+    result = run_in_production(
+        ["-c", script],
         timeout=60,
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
+        WEBHOOK_DENIED_NETWORKS=None,
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.split() == ["True", "True", "True", "False"]
