@@ -1,16 +1,15 @@
 """/api/v1/customers/{id}/purchases/ and /events/: the spend tiers are reviewed by, and the
 customer's history, through the customer services and the API's conventions."""
 
-import threading
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from customers.models import CustomerAction, CustomerEvent, Purchase
 from customers.services import customer_update_contact, purchase_record
+from tests.concurrency import in_parallel
 
 pytestmark = pytest.mark.django_db
 
@@ -148,24 +147,11 @@ def test_history_and_purchase_lists_take_a_fixed_number_of_queries(
 def test_concurrent_reports_of_one_order_record_it_once(
     committed_db, make_client, supervisor, customer
 ):
-    clients = [make_client(supervisor) for _ in range(5)]
-    barrier = threading.Barrier(len(clients))
-    statuses = []
-
-    def post(client):
-        try:
-            barrier.wait(timeout=10)
-            statuses.append(
-                client.post(PURCHASES.format(customer.pk), body(), format="json").status_code
-            )
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=post, args=(client,)) for client in clients]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    client = make_client(supervisor)
+    statuses = in_parallel(
+        lambda: client.post(PURCHASES.format(customer.pk), body(), format="json").status_code,
+        workers=5,
+    )
     assert sorted(statuses) == [201, 409, 409, 409, 409]
     assert Purchase.objects.count() == 1
     assert CustomerEvent.objects.filter(action=CustomerAction.PURCHASE_RECORDED).count() == 1

@@ -1,14 +1,13 @@
 """Idempotency-Key: a retried POST returns the first response and creates nothing new."""
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from servicedesk.api.idempotency import idempotency_records_purge
 from servicedesk.api.models import IdempotencyRecord
+from tests.concurrency import in_parallel
 from tickets.models import Ticket, TicketEvent
 
 pytestmark = pytest.mark.django_db
@@ -83,25 +82,13 @@ def test_a_key_longer_than_255_characters_is_400(api):
 def test_concurrent_requests_with_the_same_key_create_exactly_one_ticket(
     committed_db, make_client, integration
 ):
-    clients = [make_client(integration)] * 6
-    barrier = threading.Barrier(len(clients))
-    results = []
+    client = make_client(integration)
 
-    def post(client):
-        try:
-            barrier.wait(timeout=10)
-            response = client.post(
-                "/api/v1/tickets/", BODY, format="json", HTTP_IDEMPOTENCY_KEY="race"
-            )
-            results.append((response.status_code, response.json()["id"]))
-        finally:
-            connection.close()
+    def post():
+        response = client.post("/api/v1/tickets/", BODY, format="json", HTTP_IDEMPOTENCY_KEY="race")
+        return response.status_code, response.json()["id"]
 
-    threads = [threading.Thread(target=post, args=(client,)) for client in clients]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    results = in_parallel(post, workers=6)
     assert len(results) == 6
     assert {status for status, _id in results} == {201}
     assert len({ticket_id for _status, ticket_id in results}) == 1

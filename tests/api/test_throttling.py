@@ -1,12 +1,12 @@
 """Rate limits per token on the shared Redis cache: 429 with Retry-After."""
 
-import threading
 import time
 import uuid
 
 import pytest
 
 from servicedesk.api.throttling import MemoryRateLimiter, RedisRateLimiter, rate_limiter
+from tests.concurrency import in_parallel
 
 pytestmark = pytest.mark.django_db
 
@@ -66,18 +66,7 @@ def test_the_rate_refills_with_time(limiter):
 
 def test_concurrent_requests_never_pass_more_than_the_limit(limiter):
     key = f"test:{uuid.uuid4().hex}"
-    start = threading.Barrier(8)
-    allowed = []
-
-    def client():
-        start.wait(timeout=10)
-        for _ in range(10):
-            allowed.append(limiter.hit(key, 25, 60)[0])
-
-    threads = [threading.Thread(target=client) for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    per_client = in_parallel(lambda: [limiter.hit(key, 25, 60)[0] for _ in range(10)], workers=8)
+    allowed = [passed for hits in per_client for passed in hits]
     assert len(allowed) == 80
     assert allowed.count(True) == 25

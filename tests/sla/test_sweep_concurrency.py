@@ -3,17 +3,16 @@
 Real threads, each with its own database connection, over committed rows.
 """
 
-import threading
 from collections import Counter
 
 import pytest
 import time_machine
 from django.core import mail
-from django.db import connection
 
 from servicedesk.outbox.delivery import outbox_deliver_due
 from servicedesk.outbox.models import OutboxMessage, OutboxStatus
 from servicedesk.outbox.services import outbox_enqueue_email
+from tests.concurrency import in_parallel
 from tickets import services as tickets
 from tickets.models import Channel, TicketEvent
 from tickets.sla.models import Clock, ClockState
@@ -22,30 +21,6 @@ from tickets.sla.sweep import sla_sweep
 from .conftest import shanghai
 
 pytestmark = pytest.mark.xdist_group("sla-concurrency")
-
-
-def in_parallel(work, *, workers: int = 2) -> list:
-    """Run `work` in threads released together; each thread closes its own connection."""
-    barrier = threading.Barrier(workers)
-    results, errors = [], []
-
-    def run():
-        try:
-            barrier.wait(timeout=10)
-            results.append(work())
-        except Exception as error:  # surfaced by the assertion below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads)
-    assert errors == []
-    return results
 
 
 def test_two_sweeps_in_parallel_record_each_breach_once(
