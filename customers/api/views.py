@@ -35,9 +35,6 @@ class PurchasePagination(StableCursorPagination):
 
     ordering = ("-purchased_at", "-id")
 
-    def get_ordering(self, request, queryset, view):
-        return self.ordering
-
 
 class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
     """Customers. E-mail and phone are masked unless the user may see contact details."""

@@ -68,6 +68,3 @@ class OldestFirstPagination(StableCursorPagination):
     """A record's history (messages, events): oldest first, by the insert-monotonic id."""
 
     ordering = "id"
-
-    def get_ordering(self, request, queryset, view):
-        return ("id",)

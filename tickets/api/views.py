@@ -44,10 +44,6 @@ from .serializers import (
 TICKET_RELATIONS = ("customer", "team", "assignee", "case_owner", "category")
 
 
-class TimelinePagination(OldestFirstPagination):
-    """Messages, events and attachments of one ticket: oldest first."""
-
-
 @extend_schema_view(
     list=extend_schema(summary="List the tickets the caller may see"),
     retrieve=extend_schema(summary="Read one ticket (with its ETag)"),
@@ -215,7 +211,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
         responses={200: MessageSerializer(many=True)},
         filters=False,
     )
-    @detail_list_action(TimelinePagination)
+    @detail_list_action(OldestFirstPagination)
     def messages(self, request, pk=None):
         ticket = self.get_object()
         messages = TicketMessage.objects.filter(ticket=ticket).select_related("author")
@@ -257,7 +253,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
         responses={200: AttachmentSerializer(many=True)},
         filters=False,
     )
-    @detail_list_action(TimelinePagination, parser_classes=[MultiPartParser])
+    @detail_list_action(OldestFirstPagination, parser_classes=[MultiPartParser])
     def attachments(self, request, pk=None):
         ticket = self.get_object()
         attachments = Attachment.objects.filter(ticket=ticket).select_related("uploaded_by")
@@ -284,7 +280,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
         responses={200: EventSerializer(many=True)},
         filters=False,
     )
-    @detail_list_action(TimelinePagination)
+    @detail_list_action(OldestFirstPagination)
     def events(self, request, pk=None):
         ticket = self.get_object()
         events = TicketEvent.objects.filter(ticket=ticket).select_related("actor")
