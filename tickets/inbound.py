@@ -2,11 +2,17 @@
 
 A new message opens a ticket on the e-mail channel — or, when sent to
 COMPLAINT_MAILBOX_ADDRESS, a complaint (ticket and complaint record, through the complaint
-service) on the complaint-mailbox channel [S1 §5.3]. A reply (In-Reply-To/References
-naming a stored Message-ID, or `[SD-000123]` in the subject) is appended to its ticket.
-The sender is matched to a customer by e-mail address, or registered. Attachments of an
-allowed type are kept; the others are listed in an internal note. A message that cannot
-be read is refused and kept verbatim (RejectedInboundMail) for an administrator.
+service) on the complaint-mailbox channel [S1 §5.3]. A reply is appended to its ticket
+only when it may write there: it answers mail we sent about the ticket (the reply token
+of servicedesk/outbox/mail_threads.py in In-Reply-To/References), or it names the ticket
+(a stored Message-ID, or `[SD-000123]` in the subject) and comes from the ticket's
+customer. References are sequential and Message-IDs are seen by every recipient, so a
+mail that only names a ticket opens a new ticket for its sender instead, with an internal
+note saying which ticket it named — nothing is lost and the named ticket is untouched.
+The sender of a new ticket is matched to a customer by e-mail address, or registered.
+Attachments of an allowed type are kept; the others are listed in an internal note. A
+message that cannot be read is refused and kept verbatim (RejectedInboundMail) for an
+administrator.
 Delivering the same message twice (same Message-ID) changes nothing the second time.
 """
 
@@ -30,6 +36,7 @@ from customers.models import Customer
 from customers.services import customer_create
 from servicedesk.api.models import RejectedInboundMail
 from servicedesk.exceptions import ServiceDeskError, TransitionError, ValidationError
+from servicedesk.outbox.mail_threads import ticket_id_answered
 
 from . import services
 from .models import Channel, Kind, Status, Ticket, TicketMessage
@@ -47,6 +54,11 @@ MSG_NO_CONTENT = _("The message has neither a subject nor a text body.")
 MSG_NO_SUBJECT = _("(no subject)")
 MSG_SKIPPED = _("Attachments not kept (type not accepted): %(files)s")
 MSG_CLOSED_FOLLOW_UP = _("Follow-up to the closed ticket %(reference)s.")
+MSG_NOT_THREADED = _(
+    "This e-mail names the ticket %(reference)s, but its sender %(sender)s is not that "
+    "ticket's customer and it does not answer mail we sent about it, so it was opened as "
+    "a new ticket."
+)
 
 
 class InboundMailRejected(ServiceDeskError):
@@ -158,7 +170,7 @@ def _customer_for(parsed: _Parsed) -> Customer:
     return customer_create(actor=None, name=name[:200], email=parsed.sender)
 
 
-def _ticket_replied_to(parsed: _Parsed) -> Ticket | None:
+def _ticket_named(parsed: _Parsed) -> Ticket | None:
     if parsed.references:
         message = (
             TicketMessage.objects.filter(email_message_id__in=parsed.references)
@@ -172,6 +184,22 @@ def _ticket_replied_to(parsed: _Parsed) -> Ticket | None:
     if match:
         return Ticket.objects.filter(reference=match[1]).first()
     return None
+
+
+def _thread_of(parsed: _Parsed) -> tuple[Ticket | None, Ticket | None]:
+    """(the ticket this mail continues, a ticket it names but may not write into)."""
+    answered = ticket_id_answered(parsed.references)
+    if answered is not None:
+        ticket = Ticket.objects.filter(pk=answered).first()
+        if ticket is not None:
+            return ticket, None
+    named = _ticket_named(parsed)
+    if named is None:
+        return None, None
+    customer_email = named.customer.email if named.customer_id else ""
+    if customer_email and customer_email.lower() == parsed.sender:
+        return named, None
+    return None, named
 
 
 def _is_complaint(parsed: _Parsed) -> bool:
@@ -266,8 +294,7 @@ def _ingest(parsed: _Parsed) -> InboundResult:
         )
         if seen is not None:
             return InboundResult(ticket=seen.ticket, message=seen, created=False, duplicate=True)
-    customer = _customer_for(parsed)
-    ticket = _ticket_replied_to(parsed)
+    ticket, named = _thread_of(parsed)
     if ticket is not None and ticket.status != Status.CLOSED:
         try:
             message = services.ticket_customer_message(
@@ -285,7 +312,13 @@ def _ingest(parsed: _Parsed) -> InboundResult:
                 skipped_attachments=_attach_all(ticket, message, parsed),
             )
     follow_up_of = ticket
-    ticket, message = _open_ticket(parsed, customer, follow_up_of=follow_up_of)
+    ticket, message = _open_ticket(parsed, _customer_for(parsed), follow_up_of=follow_up_of)
+    if named is not None:
+        services.ticket_note(
+            ticket=ticket,
+            actor=None,
+            body=_t(MSG_NOT_THREADED) % {"reference": named.reference, "sender": parsed.sender},
+        )
     return InboundResult(
         ticket=ticket,
         message=message,

@@ -34,6 +34,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .mail_threads import outgoing_message_id
 from .models import OutboxChannel, OutboxMessage, OutboxStatus
 
 logger = logging.getLogger(__name__)
@@ -78,8 +79,7 @@ def send_email(message: OutboxMessage) -> None:
         body=message.body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[message.recipient],
-        # Stable across retries, so a mail system that sees the message twice can tell.
-        headers={"Message-ID": f"<outbox-{message.pk}@{settings.OUTBOX_MESSAGE_ID_DOMAIN}>"},
+        headers={"Message-ID": outgoing_message_id(message)},
     )
     try:
         # Files carried by reference, e.g. the complaint handling report (complaints.report).

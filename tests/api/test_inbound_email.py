@@ -97,10 +97,13 @@ def test_a_reply_by_in_reply_to_appends_a_customer_message(gateway):
     assert bodies == ["Where is order 1234?", "Any news?"]
 
 
-def test_a_reply_by_reference_in_the_subject_appends(gateway, integration, team):
+def test_the_customers_reply_by_reference_in_the_subject_appends(gateway, integration, team):
     from tickets import services
 
-    ticket = services.ticket_create(actor=integration, subject="Phone", channel="phone", team=team)
+    li_na = Customer.objects.create(name="Li Na", email="li.na@example.com")
+    ticket = services.ticket_create(
+        actor=integration, subject="Phone", channel="phone", team=team, customer=li_na
+    )
     deliver(gateway, mail(subject=f"Re: [{ticket.reference}] Phone", message_id="<m3@x>"))
     assert Ticket.objects.count() == 1
     assert ticket.messages.get().body == "Where is order 1234?"
