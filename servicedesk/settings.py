@@ -169,6 +169,10 @@ if not _throttle_url and env.str("CELERY_BROKER_URL", default="").startswith("re
 API_THROTTLE_REDIS_URL = (
     _throttle_url if _throttle_url.startswith(("redis://", "rediss://", "unix://")) else ""
 )
+# The limit fails open: a Redis slower than this (connect or reply) lets the request
+# through unthrottled, and is not tried again for the retry interval.
+API_THROTTLE_REDIS_TIMEOUT_SECONDS = env.float("API_THROTTLE_REDIS_TIMEOUT_SECONDS", default=0.2)
+API_THROTTLE_REDIS_RETRY_SECONDS = env.float("API_THROTTLE_REDIS_RETRY_SECONDS", default=10.0)
 
 # Celery: the embedded default needs no server (kombu's filesystem transport).
 BROKER_DIR = VAR_DIR / "broker"

@@ -7,14 +7,21 @@ script on Redis. Hand-written instead of DRF's SimpleRateThrottle, which keeps e
 request time of the window in the cache: it reads and writes a list of up to `limit`
 entries on each request (two round trips, growing with the rate) and two processes that
 read the same list both let their request through.
+
+The limit fails open: when Redis is unreachable or slow, requests pass unthrottled rather
+than fail, and Redis is left alone for a while (a small circuit breaker), so that a dead
+Redis costs one short timeout, not one per request.
 """
 
+import logging
 import threading
 import time
 from functools import cache
 
 import redis
 from django.conf import settings
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
 
@@ -42,14 +49,89 @@ return {1, '0'}
 """
 
 
+logger = logging.getLogger(__name__)
+
+
 class RedisRateLimiter:
-    def __init__(self, url: str):
-        self._script = redis.Redis.from_url(url).register_script(_GCRA_SCRIPT)
+    """The rate on Redis; while Redis fails, every request is let through and counted.
+
+    redis-py's defaults (5 s timeouts, ten retries with backoff) held each request ~8.5 s
+    before failing: here one attempt with short timeouts. After a failure Redis is not
+    tried again for `retry_seconds`; then one request probes it while the others still
+    pass. Counters are per process (each gunicorn worker keeps its own).
+    """
+
+    def __init__(self, url: str, *, timeout_seconds: float = 0.2, retry_seconds: float = 10.0):
+        self.client = redis.Redis.from_url(
+            url,
+            socket_connect_timeout=timeout_seconds,
+            socket_timeout=timeout_seconds,
+            retry=Retry(NoBackoff(), 0),
+        )
+        self._script = self.client.register_script(_GCRA_SCRIPT)
+        self._retry_seconds = retry_seconds
+        self._lock = threading.Lock()
+        # Before this monotonic time Redis is not tried; None while it answers.
+        self._skip_until: float | None = None
+        self.unthrottled_requests = 0
+        self.outages = 0
+
+    @property
+    def is_down(self) -> bool:
+        return self._skip_until is not None
 
     def hit(self, key: str, limit: int, period: float) -> tuple[bool, float]:
         """Count one request of `key`; returns (allowed, seconds to wait if refused)."""
-        allowed, wait = self._script(keys=[KEY_PREFIX + key], args=[period / limit, period])
+        if self._skip_redis():
+            return True, 0.0
+        try:
+            allowed, wait = self._script(keys=[KEY_PREFIX + key], args=[period / limit, period])
+        except redis.RedisError as error:
+            self._note_failure(error)
+            return True, 0.0
+        if self._skip_until is not None:
+            self._note_recovery()
         return bool(allowed), float(wait)
+
+    def _skip_redis(self) -> bool:
+        with self._lock:
+            if self._skip_until is None:
+                return False
+            now = time.monotonic()
+            if now < self._skip_until:
+                self.unthrottled_requests += 1
+                return True
+            # This request probes Redis; the others keep passing until it has answered.
+            self._skip_until = now + self._retry_seconds
+            return False
+
+    def _note_failure(self, error: redis.RedisError) -> None:
+        with self._lock:
+            self.unthrottled_requests += 1
+            was_up = self._skip_until is None
+            self._skip_until = time.monotonic() + self._retry_seconds
+            if was_up:
+                self.outages += 1
+        if was_up:
+            logger.warning(
+                "rate-limit Redis unreachable (%s: %s): API requests pass unthrottled, "
+                "retrying every %.0f s",
+                type(error).__name__,
+                error,
+                self._retry_seconds,
+            )
+
+    def _note_recovery(self) -> None:
+        with self._lock:
+            if self._skip_until is None:
+                return
+            self._skip_until = None
+            unthrottled = self.unthrottled_requests
+        logger.warning(
+            "rate-limit Redis reachable again: rate limits apply (%d requests passed "
+            "unthrottled in this process so far)",
+            unthrottled,
+        )
 
 
 class MemoryRateLimiter:
@@ -71,8 +153,19 @@ class MemoryRateLimiter:
 
 
 @cache
-def rate_limiter(redis_url: str):
-    return RedisRateLimiter(redis_url) if redis_url else MemoryRateLimiter()
+def rate_limiter(redis_url: str, timeout_seconds: float = 0.2, retry_seconds: float = 10.0):
+    if not redis_url:
+        return MemoryRateLimiter()
+    return RedisRateLimiter(redis_url, timeout_seconds=timeout_seconds, retry_seconds=retry_seconds)
+
+
+def current_rate_limiter():
+    """The limiter the settings name (one per process, shared by its threads)."""
+    return rate_limiter(
+        settings.API_THROTTLE_REDIS_URL,
+        settings.API_THROTTLE_REDIS_TIMEOUT_SECONDS,
+        settings.API_THROTTLE_REDIS_RETRY_SECONDS,
+    )
 
 
 class ClientRateThrottle(BaseThrottle):
@@ -104,7 +197,7 @@ class ClientRateThrottle(BaseThrottle):
         limit, period = self.rate(request)
         if limit is None:
             return True
-        limiter = rate_limiter(settings.API_THROTTLE_REDIS_URL)
+        limiter = current_rate_limiter()
         allowed, self._wait = limiter.hit(self.client_key(request), limit, period)
         return allowed
 
