@@ -173,6 +173,8 @@ API_THROTTLE_REDIS_URL = (
 # through unthrottled, and is not tried again for the retry interval.
 API_THROTTLE_REDIS_TIMEOUT_SECONDS = env.float("API_THROTTLE_REDIS_TIMEOUT_SECONDS", default=0.2)
 API_THROTTLE_REDIS_RETRY_SECONDS = env.float("API_THROTTLE_REDIS_RETRY_SECONDS", default=10.0)
+# /readyz waits at most this long for each Redis it reports on (servicedesk/health.py).
+HEALTH_CHECK_TIMEOUT_SECONDS = env.float("HEALTH_CHECK_TIMEOUT_SECONDS", default=1.0)
 
 # Celery: the embedded default needs no server (kombu's filesystem transport).
 BROKER_DIR = VAR_DIR / "broker"

@@ -14,6 +14,12 @@ from urllib.parse import urlsplit
 OPEN, SHUT, JAMMED = "open", "shut", "jammed"
 
 
+def unused_port() -> int:
+    """A local TCP port where nothing listens (bound and released at once)."""
+    with socket.create_server(("127.0.0.1", 0)) as probe:
+        return probe.getsockname()[1]
+
+
 class RedisDoor:
     def __init__(self, target_url: str):
         target = urlsplit(target_url)
