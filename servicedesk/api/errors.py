@@ -10,6 +10,7 @@ import math
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
@@ -41,11 +42,21 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "precondition_required": (428, "Token clients must send If-Match on updates."),
     "throttled": (429, "Too many requests; wait for Retry-After seconds."),
     "server_error": (500, "An unexpected error; nothing was changed."),
+    "database_unavailable": (
+        503,
+        "The database could not be reached or dropped the connection; nothing was changed. "
+        "Retry after Retry-After seconds.",
+    ),
 }
 
 MSG_INVALID = _("Some fields are not valid.")
 MSG_TOO_LARGE = _("The request body is too large.")
 MSG_SERVER_ERROR = _("An unexpected error occurred; nothing was changed.")
+MSG_DATABASE_UNAVAILABLE = _(
+    "The service is briefly unavailable; nothing was changed. Please try again shortly."
+)
+# A dropped connection is replaced on the next request; a restarting server takes longer.
+DATABASE_RETRY_AFTER_SECONDS = 5
 
 
 class ApiError(exceptions.APIException):
@@ -108,6 +119,8 @@ def _drf_code(exc: exceptions.APIException) -> str:
 def api_exception_handler(exc, context):
     """REST_FRAMEWORK["EXCEPTION_HANDLER"]: every error leaves in the one shape."""
     headers: dict[str, str] = {}
+    if is_database_unavailable(exc):
+        return database_unavailable_response(exc)
     if isinstance(exc, ServiceDeskError):
         body = error_body(
             exc.message, exc.code, {k: [str(m) for m in v] for k, v in exc.fields.items()}
@@ -143,4 +156,21 @@ def api_exception_handler(exc, context):
 def server_error_response() -> JsonResponse:
     return error_json_response(
         MSG_SERVER_ERROR, "server_error", status.HTTP_500_INTERNAL_SERVER_ERROR
+    )
+
+
+def is_database_unavailable(exc: BaseException) -> bool:
+    """The connection failed or was dropped: the transaction is gone, nothing was written."""
+    return isinstance(exc, OperationalError | InterfaceError)
+
+
+def database_unavailable_response(exc: BaseException) -> JsonResponse:
+    # Django closes the broken connection when the request ends (errors_occurred), so the
+    # next request of this thread connects afresh: no restart needed.
+    logger.warning("database unavailable: %s: %s", type(exc).__name__, str(exc).strip())
+    return error_json_response(
+        MSG_DATABASE_UNAVAILABLE,
+        "database_unavailable",
+        status.HTTP_503_SERVICE_UNAVAILABLE,
+        **{"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)},
     )

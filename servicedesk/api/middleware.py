@@ -5,7 +5,13 @@ import logging
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 
-from .errors import MSG_TOO_LARGE, error_json_response, server_error_response
+from .errors import (
+    MSG_TOO_LARGE,
+    database_unavailable_response,
+    error_json_response,
+    is_database_unavailable,
+    server_error_response,
+)
 from .idempotency import HEADER, handle_idempotent
 
 logger = logging.getLogger(__name__)
@@ -47,5 +53,7 @@ class ApiRequestMiddleware:
             return None
         if isinstance(exception, RequestDataTooBig):
             return error_json_response(MSG_TOO_LARGE, "request_too_large", 413)
+        if is_database_unavailable(exception):
+            return database_unavailable_response(exception)
         logger.exception("api error on %s %s", request.method, request.path)
         return server_error_response()
