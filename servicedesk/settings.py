@@ -219,6 +219,9 @@ CELERY_BEAT_SCHEDULE["outbox-deliver"] = {
 }
 # Ticket statuses in which SLA clocks stand still (values of tickets.models.Status).
 SLA_PAUSING_STATUSES = env.list("SLA_PAUSING_STATUSES", default=["pending_customer"])
+# From this day of the year ("MM-DD") administrators are warned about country calendars
+# with no official holidays or make-up workdays for next year (tickets/sla/official_data.py).
+SLA_CALENDAR_WARNING_FROM = env.str("SLA_CALENDAR_WARNING_FROM", default="11-01")
 # Outbox delivery: retries back off exponentially; a claimed row's lease outlives a send.
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
 OUTBOX_RETRY_BASE_SECONDS = env.float("OUTBOX_RETRY_BASE_SECONDS", default=30.0)

@@ -19,6 +19,7 @@ DATA_MIGRATIONS = {
 SCHEMA_ONLY_MIGRATIONS = {
     ("tickets", "0002_events_append_only_trigger"),
     ("sla", "0006_policy_table_revision_trigger"),
+    ("sla", "0007_official_calendar_years"),
 }
 
 

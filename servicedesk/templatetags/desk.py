@@ -7,6 +7,7 @@ Other apps add their pages to the navigation and their panels to the ticket page
     register_nav_item("sla:dashboard", _("SLA"), permission="tickets.view_all_tickets")
     register_ticket_panel("complaints/_stage_panel.html", complaint_panel_context)
     register_event_field("stage", label=_("Stage"), choices=Stage)  # for the timeline
+    register_page_notice(calendar_notices)  # warnings on the queue and the dashboard
 """
 
 from collections.abc import Callable
@@ -78,6 +79,23 @@ def main_navigation(context):
         for link in links:
             link["active"] = link is best
     return {"links": links}
+
+
+# Warnings for the people who must act on them, shown above the queue and the dashboard:
+# each callable takes the request and returns the texts to show (usually none).
+PageNotices = Callable[[Any], list[str]]
+PAGE_NOTICES: list[PageNotices] = []
+
+
+def register_page_notice(notices: PageNotices) -> None:
+    if notices not in PAGE_NOTICES:
+        PAGE_NOTICES.append(notices)
+
+
+@register.inclusion_tag("_page_notices.html", takes_context=True)
+def page_notices(context):
+    request = context["request"]
+    return {"notices": [text for notices in PAGE_NOTICES for text in notices(request)]}
 
 
 TicketPanelContext = Callable[[Any, Ticket], dict | None]

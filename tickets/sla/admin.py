@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from servicedesk.admin import ReadOnlyAdmin, ReadOnlyTabularInline
 
 from .models import Calendar, CalendarException, Clock, ClockPlan, Policy, Target, WorkingHours
+from .official_admin import warn_about_missing_years
 from .working_calendars import build_working_calendar
 
 MSG_CALENDAR_UNUSABLE = _("These working hours do not make a usable calendar: %(problem)s")
@@ -68,6 +69,16 @@ def _replan_after_commit(task, object_id: int) -> None:
 class CalendarAdmin(admin.ModelAdmin):
     list_display = ("name", "time_zone", "country", "is_24x7", "updated_at")
     inlines = [WorkingHoursInline, CalendarExceptionInline]
+
+    def changelist_view(self, request, extra_context=None):
+        if request.method == "GET":
+            warn_about_missing_years(request)
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            warn_about_missing_years(request)
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -1,3 +1,5 @@
+from datetime import date
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -25,12 +27,27 @@ class SlaConfig(AppConfig):
             raise ImproperlyConfigured(
                 f"SLA_PAUSING_STATUSES names unknown ticket statuses: {sorted(unknown)}"
             )
+        try:
+            month, day = (int(part) for part in settings.SLA_CALENDAR_WARNING_FROM.split("-"))
+            date(2001, month, day)  # not a leap year: 02-29 would warn only every fourth year
+        except ValueError:
+            raise ImproperlyConfigured(
+                "SLA_CALENDAR_WARNING_FROM must be a day of the year written MM-DD, "
+                f"got {settings.SLA_CALENDAR_WARNING_FROM!r}"
+            ) from None
         grant_to_roles(DASHBOARD_PERMISSION, [Role.SUPERVISOR, Role.MANAGER])
         try:
-            from servicedesk.templatetags.desk import register_event_field, register_nav_item
+            from servicedesk.templatetags.desk import (
+                register_event_field,
+                register_nav_item,
+                register_page_notice,
+            )
         except ImportError:  # the pages' navigation is optional for the engine
             return
         register_nav_item("sla:dashboard", _("SLA"), permission=DASHBOARD_PERMISSION)
+        from .official_data import calendar_notices
+
+        register_page_notice(calendar_notices)
         # How the SLA's audit events read in the timeline: the field is the clock's metric,
         # an alert's value the clock's cycle, due time, escalation and who was told.
         from .models import EscalationLevel, Metric

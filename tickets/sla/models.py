@@ -565,3 +565,7 @@ class PauseInterval(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_id} {self.paused_at:%Y-%m-%d %H:%M}"
+
+
+# Defined in their own module (a concept of its own); imported here so Django finds them.
+from .official_models import OfficialDate, OfficialYear  # noqa: E402, F401
