@@ -163,6 +163,11 @@ def test_only_administrators_reach_the_import_page(client, manager):
 def test_imported_years_are_read_only_in_the_admin(client, administrator):
     official = import_2027(administrator)
     client.force_login(administrator)
+    listing = client.get(reverse("admin:sla_officialyear_changelist"))
+    assert listing.status_code == 200
+    assert [
+        (row.holiday_count, row.workday_count) for row in listing.context["cl"].result_list
+    ] == [(4, 1)]
     assert client.get(reverse("admin:sla_officialyear_add")).status_code == 302
     page = client.get(reverse("admin:sla_officialyear_change", args=[official.pk]))
     assert page.status_code == 200 and not page.context["has_change_permission"]

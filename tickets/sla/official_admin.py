@@ -8,6 +8,7 @@ SLA_CALENDAR_WARNING_FROM when a calendar in use has no official data for next y
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -84,15 +85,24 @@ class OfficialYearAdmin(admin.ModelAdmin):
     change_list_template = "admin/sla/officialyear/change_list.html"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("imported_by")
+        # The counts in the list come with the rows: no query per year.
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("imported_by")
+            .annotate(
+                holiday_count=Count("dates", filter=Q(dates__kind=ExceptionKind.HOLIDAY)),
+                workday_count=Count("dates", filter=Q(dates__kind=ExceptionKind.WORKDAY)),
+            )
+        )
 
     @admin.display(description=_("holidays"))
     def holidays(self, obj) -> int:
-        return obj.dates.filter(kind=ExceptionKind.HOLIDAY).count()
+        return obj.holiday_count
 
     @admin.display(description=_("make-up workdays"))
     def workdays(self, obj) -> int:
-        return obj.dates.filter(kind=ExceptionKind.WORKDAY).count()
+        return obj.workday_count
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in self.model._meta.fields]
