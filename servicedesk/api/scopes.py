@@ -21,6 +21,7 @@ class Scope(models.TextChoices):
     STAFF_READ = "staff:read", _("Read staff and scorecards")
     EMAIL_INGEST = "email:ingest", _("Deliver inbound e-mail")
     WEBHOOKS_MANAGE = "webhooks:manage", _("Register webhook endpoints")
+    TOKENS_MANAGE = "tokens:manage", _("Issue and revoke API tokens (administrators)")
 
 
 # Permissions of this app granted to roles (staff.roles keeps the groups in step).

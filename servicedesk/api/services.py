@@ -1,7 +1,9 @@
 """State changes of the API app: tokens, webhook endpoints, delivery replays."""
 
+import logging
 import secrets
 
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +14,8 @@ from servicedesk.outbox.models import OutboxChannel, OutboxMessage, OutboxStatus
 from .models import TOKEN_PREFIX_LENGTH, ApiToken, WebhookEndpoint, WebhookEvent, token_digest
 from .receivers import url_names_denied_address
 from .scopes import Scope
+
+logger = logging.getLogger(__name__)
 
 MSG_UNKNOWN_SCOPE = _("Unknown scope: %(scope)s.")
 MSG_UNKNOWN_EVENT = _("Unknown event: %(event)s.")
@@ -34,9 +38,35 @@ def _check_values(values, allowed, message, field) -> list[str]:
     return sorted(set(values))
 
 
+def _audit_token(token: ApiToken, *, actor, action_flag: int, change: str) -> None:
+    """The token's history: a log line always, and the admin's history entry when a
+    person acted (the management command has no user to name; its line says so)."""
+    logger.info(
+        "api token %s (%s) %s by %s for user %s, scopes %s",
+        token.prefix,
+        token.name,
+        change,
+        getattr(actor, "username", None) or "management command",
+        token.user_id,
+        ",".join(token.scopes),
+    )
+    if actor is not None:
+        LogEntry.objects.log_actions(
+            user_id=actor.pk,
+            queryset=[token],
+            action_flag=action_flag,
+            change_message=(
+                [{"added": {}}]
+                if action_flag == ADDITION
+                else [{"changed": {"fields": ["revoked_at"]}}]
+            ),
+            single_object=True,
+        )
+
+
 @transaction.atomic
 def api_token_issue(
-    *, user, name: str, scopes, rate_per_minute: int | None = None
+    *, user, name: str, scopes, rate_per_minute: int | None = None, actor=None
 ) -> tuple[ApiToken, str]:
     """Create a token; the plain value is returned once and never stored."""
     scopes = _check_values(scopes, Scope.values, MSG_UNKNOWN_SCOPE, "scopes")
@@ -50,13 +80,17 @@ def api_token_issue(
         scopes=scopes,
         rate_per_minute=rate_per_minute,
     )
+    _audit_token(token, actor=actor, action_flag=ADDITION, change="added")
     return token, plain
 
 
-def api_token_revoke(*, token: ApiToken) -> ApiToken:
+@transaction.atomic
+def api_token_revoke(*, token: ApiToken, actor=None) -> ApiToken:
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
+        _audit_token(token, actor=actor, action_flag=CHANGE, change="revoked")
     return token
 
 

@@ -19,6 +19,7 @@ def register_api_routes(router: SimpleRouter) -> None:
     from tickets.api.sla import SlaDashboardViewSet
     from tickets.api.views import InboundEmailView, TicketViewSet
 
+    from .token_views import ApiTokenViewSet
     from .webhook_views import WebhookEndpointViewSet
 
     router.register("tickets", TicketViewSet, basename="ticket")
@@ -26,6 +27,7 @@ def register_api_routes(router: SimpleRouter) -> None:
     router.register("staff", StaffViewSet, basename="staff")
     router.register("teams", TeamViewSet, basename="team")
     router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
+    router.register("tokens", ApiTokenViewSet, basename="token")
     router.register("inbound-email", InboundEmailView, basename="inbound-email")
     router.register("complaints", ComplaintViewSet, basename="complaint")
     router.register("compensations", CompensationViewSet, basename="compensation")
