@@ -18,7 +18,6 @@ Delivering the same message twice (same Message-ID) changes nothing the second t
 
 import re
 from dataclasses import dataclass, field
-from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.parser import BytesParser
@@ -39,6 +38,7 @@ from servicedesk.exceptions import ServiceDeskError, TransitionError, Validation
 from servicedesk.outbox.mail_threads import ticket_id_answered
 
 from . import services
+from .mail_decoding import MAIL_POLICY, unsplit_multipart_text
 from .models import Channel, Kind, Status, Ticket, TicketMessage
 
 REFERENCE_IN_SUBJECT = re.compile(r"\[(SD-\d{6,})\]")
@@ -88,29 +88,25 @@ class _Parsed:
     attachments: list[tuple[str, str, bytes]]
 
 
-def _text_of(part) -> str:
-    try:
-        return part.get_content()
-    except (LookupError, UnicodeError, AssertionError):
-        payload = part.get_payload(decode=True) or b""
-        return payload.decode("utf-8", errors="replace")
-
-
 def _body_of(message: EmailMessage) -> str:
+    """The plain text (else the HTML as text), and the text of any multipart part whose
+    boundary is missing or unused, which get_body() would skip."""
+    texts = []
     plain = message.get_body(preferencelist=("plain",))
+    html = message.get_body(preferencelist=("html",)) if plain is None else None
     if plain is not None:
-        return _text_of(plain).strip()
-    html = message.get_body(preferencelist=("html",))
-    if html is not None:
-        return nh3.clean(_text_of(html), tags=set()).strip()
-    return ""
+        texts.append(plain.get_content().strip())
+    elif html is not None:
+        texts.append(nh3.clean(html.get_content(), tags=set()).strip())
+    texts.extend(unsplit_multipart_text(message))
+    return "\n\n".join(text for text in texts if text)
 
 
 def _parse(raw: bytes) -> _Parsed:
     if not raw or not raw.strip():
         raise InboundMailRejected(MSG_EMPTY)
     try:
-        message = BytesParser(policy=policy.default).parsebytes(raw)
+        message = BytesParser(policy=MAIL_POLICY).parsebytes(raw)
         name, sender = parseaddr(str(message.get("From", "")))
     except (ValueError, TypeError, IndexError, LookupError, AttributeError):
         raise InboundMailRejected(MSG_UNREADABLE) from None
@@ -344,7 +340,7 @@ def inbound_mail_ingest(raw: bytes, *, source: str) -> InboundResult:
 def _keep_rejected(raw: bytes, *, source: str, reason: str) -> RejectedInboundMail:
     sender = subject = ""
     try:
-        headers = BytesParser(policy=policy.compat32).parsebytes(raw or b"", headersonly=True)
+        headers = BytesParser(policy=MAIL_POLICY).parsebytes(raw or b"", headersonly=True)
         sender = str(headers.get("From", ""))[:300]
         subject = str(headers.get("Subject", ""))[:300]
     except Exception:  # noqa: S110 — the raw bytes are kept whatever the headers hold
