@@ -318,6 +318,19 @@ WEBHOOK_DENIED_NETWORKS = env.list(
 API_IDEMPOTENCY_TTL_HOURS = env.int("API_IDEMPOTENCY_TTL_HOURS", default=24)
 # Inbound e-mail to this address opens a complaint on the complaint-mailbox channel [S1 §5.3].
 COMPLAINT_MAILBOX_ADDRESS = env.str("COMPLAINT_MAILBOX_ADDRESS", default="complaints@localhost")
+# Inbound mail (tickets/inbound.py): the largest message accepted (room for an attachment
+# of the largest size and its envelope); a larger one, up to INBOUND_MAIL_KEEP_MAX_BYTES,
+# is still read and kept verbatim as refused (413); beyond that it is refused unread.
+INBOUND_MAIL_MAX_BYTES = env.int("INBOUND_MAIL_MAX_BYTES", default=ATTACHMENT_MAX_BYTES + 2**20)
+INBOUND_MAIL_KEEP_MAX_BYTES = env.int("INBOUND_MAIL_KEEP_MAX_BYTES", default=50 * 2**20)
+# The raw bytes of every inbound mail, accepted or refused, are kept this long, then
+# purged daily (tickets/mail_archive.py): raw mail is personal data.
+INBOUND_MAIL_RETENTION_DAYS = env.int("INBOUND_MAIL_RETENTION_DAYS", default=365)
+CELERY_BEAT_SCHEDULE["inbound-mail-purge"] = {
+    "task": "tickets.tasks.inbound_mail_purge_task",
+    "schedule": crontab(minute=15, hour=3),
+    "options": {"expires": 12 * 3600.0, "expire_seconds": 12 * 3600},
+}
 
 LOGGING = {
     "version": 1,

@@ -38,6 +38,7 @@ from servicedesk.exceptions import ServiceDeskError, TransitionError, Validation
 from servicedesk.outbox.mail_threads import ticket_id_answered
 
 from . import services
+from .mail_archive import inbound_mail_discard, inbound_mail_store
 from .mail_decoding import MAIL_POLICY, unsplit_multipart_text
 from .models import Channel, Kind, Status, Ticket, TicketMessage
 
@@ -53,6 +54,11 @@ MSG_NO_SENDER = _("The message has no valid From address.")
 MSG_NO_CONTENT = _("The message has neither a subject nor a text body.")
 MSG_NO_SUBJECT = _("(no subject)")
 MSG_SKIPPED = _("Attachments not kept (type not accepted): %(files)s")
+MSG_SKIPPED_TOO_LARGE = _("Attachments not kept (too large, over %(limit)s MB): %(files)s")
+MSG_TOO_LARGE = _(
+    "The message is %(size)s MB; at most %(limit)s MB is accepted. It is kept, refused, for an "
+    "administrator."
+)
 MSG_CLOSED_FOLLOW_UP = _("Follow-up to the closed ticket %(reference)s.")
 MSG_NOT_THREADED = _(
     "This e-mail names the ticket %(reference)s, but its sender %(sender)s is not that "
@@ -67,6 +73,11 @@ class InboundMailRejected(ServiceDeskError):
     default_message = MSG_UNREADABLE
 
 
+class InboundMailTooLarge(InboundMailRejected):
+    code = "email_too_large"
+    status_code = 413
+
+
 @dataclass
 class InboundResult:
     ticket: Ticket
@@ -74,6 +85,8 @@ class InboundResult:
     created: bool
     duplicate: bool = False
     skipped_attachments: list[str] = field(default_factory=list)
+    # The internal note that lists them, and why (type not accepted, too large).
+    skipped_notice: str = ""
 
 
 @dataclass
@@ -202,19 +215,32 @@ def _is_complaint(parsed: _Parsed) -> bool:
     return settings.COMPLAINT_MAILBOX_ADDRESS.lower() in parsed.recipients
 
 
-def _attach_all(ticket: Ticket, message: TicketMessage | None, parsed: _Parsed) -> list[str]:
-    skipped = []
+def _attach_all(
+    ticket: Ticket, message: TicketMessage | None, parsed: _Parsed
+) -> tuple[list[str], str]:
+    """Keep the attachments the rules allow; (those skipped, the note that says why)."""
+    limit = settings.ATTACHMENT_MAX_BYTES
+    refused, too_large = [], []
     for name, content_type, content in parsed.attachments:
         upload = SimpleUploadedFile(name[:255], content, content_type=content_type)
         try:
             services.ticket_attach(ticket=ticket, actor=None, uploaded_file=upload, message=message)
         except ValidationError:
-            skipped.append(f"{name} ({content_type})")
-    if skipped:
-        services.ticket_note(
-            ticket=ticket, actor=None, body=_t(MSG_SKIPPED) % {"files": ", ".join(skipped)}
-        )
-    return skipped
+            (too_large if len(content) > limit else refused).append(f"{name} ({content_type})")
+    lines = []
+    if refused:
+        lines.append(_t(MSG_SKIPPED) % {"files": ", ".join(refused)})
+    if too_large:
+        files = ", ".join(too_large)
+        lines.append(_t(MSG_SKIPPED_TOO_LARGE) % {"files": files, "limit": _megabytes(limit)})
+    notice = "\n".join(lines)
+    if notice:
+        services.ticket_note(ticket=ticket, actor=None, body=notice)
+    return refused + too_large, notice
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 2**20:.1f}".removesuffix(".0")
 
 
 def _mailbox_complaint_category():
@@ -280,6 +306,24 @@ def _open_ticket(parsed: _Parsed, customer: Customer, *, follow_up_of: Ticket | 
     return ticket, message
 
 
+def _ingest_and_keep(raw: bytes, parsed: _Parsed, *, source: str) -> InboundResult:
+    archived = inbound_mail_store(raw, source=source)
+    try:
+        with transaction.atomic():
+            result = _ingest(parsed)
+            archived.sender = parsed.sender[:300]
+            archived.subject = parsed.subject[:300]
+            archived.email_message_id = parsed.message_id
+            archived.ticket = result.ticket
+            archived.message = result.message
+            archived.duplicate = result.duplicate
+            archived.save()
+    except BaseException:
+        inbound_mail_discard(archived)
+        raise
+    return result
+
+
 @transaction.atomic
 def _ingest(parsed: _Parsed) -> InboundResult:
     if parsed.message_id:
@@ -301,11 +345,13 @@ def _ingest(parsed: _Parsed) -> InboundResult:
         except TransitionError:
             ticket = None  # closed meanwhile
         else:
+            skipped, notice = _attach_all(ticket, message, parsed)
             return InboundResult(
                 ticket=ticket,
                 message=message,
                 created=False,
-                skipped_attachments=_attach_all(ticket, message, parsed),
+                skipped_attachments=skipped,
+                skipped_notice=notice,
             )
     follow_up_of = ticket
     ticket, message = _open_ticket(parsed, _customer_for(parsed), follow_up_of=follow_up_of)
@@ -315,19 +361,28 @@ def _ingest(parsed: _Parsed) -> InboundResult:
             actor=None,
             body=_t(MSG_NOT_THREADED) % {"reference": named.reference, "sender": parsed.sender},
         )
+    skipped, notice = _attach_all(ticket, message, parsed)
     return InboundResult(
         ticket=ticket,
         message=message,
         created=True,
-        skipped_attachments=_attach_all(ticket, message, parsed),
+        skipped_attachments=skipped,
+        skipped_notice=notice,
     )
 
 
 def inbound_mail_ingest(raw: bytes, *, source: str) -> InboundResult:
-    """Turn one RFC 822 message into a ticket or a reply; raises InboundMailRejected."""
+    """Turn one RFC 822 message into a ticket or a reply; raises InboundMailRejected.
+
+    Whatever happens, the raw message is kept: verbatim in storage beside the ticket and
+    message it became (InboundMail), or as refused (RejectedInboundMail)."""
     try:
+        limit = settings.INBOUND_MAIL_MAX_BYTES
+        if len(raw) > limit:
+            sizes = {"size": _megabytes(len(raw)), "limit": _megabytes(limit)}
+            raise InboundMailTooLarge(_t(MSG_TOO_LARGE) % sizes)
         parsed = _parse(raw)
-        return _ingest(parsed)
+        return _ingest_and_keep(raw, parsed, source=source)
     except InboundMailRejected as error:
         _keep_rejected(raw, source=source, reason=str(error.message))
         raise

@@ -8,6 +8,7 @@ from servicedesk.outbox.models import OutboxChannel, OutboxMessage
 from .models import (
     ApiToken,
     IdempotencyRecord,
+    InboundMail,
     RejectedInboundMail,
     WebhookDelivery,
     WebhookEndpoint,
@@ -117,4 +118,20 @@ class RejectedInboundMailAdmin(admin.ModelAdmin):
     exclude = ("raw",)
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(InboundMail)
+class InboundMailAdmin(admin.ModelAdmin):
+    """Read-only: the raw file is linked for download; rows go with the retention purge."""
+
+    list_display = ("received_at", "source", "sender", "subject", "ticket", "duplicate")
+    list_select_related = ("ticket",)
+    search_fields = ("sender", "subject", "email_message_id")
+    readonly_fields = [field.name for field in InboundMail._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

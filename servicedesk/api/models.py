@@ -1,11 +1,13 @@
-"""API tokens, idempotency records, webhook endpoints and refused inbound mail."""
+"""API tokens, idempotency records, webhook endpoints and kept inbound mail."""
 
 import hashlib
 import hmac
+import uuid
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from servicedesk.outbox.models import OutboxMessage
@@ -160,9 +162,53 @@ class RejectedInboundMail(models.Model):
         return f"{self.received_at:%Y-%m-%d %H:%M} {self.reason}"
 
 
+def inbound_mail_path(instance: "InboundMail", filename: str) -> str:
+    # Our own name: nothing of the sender's reaches the storage path.
+    return f"inbound-mail/{timezone.now():%Y/%m/%d}/{uuid.uuid4().hex}.eml"
+
+
+class InboundMail(models.Model):
+    """The raw bytes of an inbound message we accepted, kept (INBOUND_MAIL_RETENTION_DAYS)
+    so that whatever parsing made of it can be checked against the original."""
+
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True, db_index=True)
+    source = models.CharField(_("source"), max_length=200)
+    sender = models.CharField(_("sender"), max_length=300, blank=True)
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    email_message_id = models.CharField(_("Message-ID"), max_length=255, blank=True)
+    size_bytes = models.PositiveBigIntegerField(_("size in bytes"))
+    sha256 = models.CharField(max_length=64)
+    raw = models.FileField(_("raw message"), upload_to=inbound_mail_path, max_length=255)
+    ticket = models.ForeignKey(
+        "tickets.Ticket",
+        verbose_name=_("ticket"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="inbound_mails",
+    )
+    message = models.ForeignKey(
+        "tickets.TicketMessage",
+        verbose_name=_("message"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    duplicate = models.BooleanField(_("duplicate delivery"), default=False)
+
+    class Meta:
+        verbose_name = _("inbound e-mail")
+        verbose_name_plural = _("inbound e-mails")
+        ordering = ["-received_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.received_at:%Y-%m-%d %H:%M} {self.sender}"
+
+
 __all__ = [
     "ApiToken",
     "IdempotencyRecord",
+    "InboundMail",
     "RejectedInboundMail",
     "Scope",
     "WebhookDelivery",

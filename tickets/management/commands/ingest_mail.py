@@ -40,6 +40,10 @@ class Command(BaseCommand):
                     counts["rejected"] += 1
                     self.stderr.write(f"refused {key}: {error.message}")
                 else:
+                    if result.skipped_notice:
+                        self.stderr.write(
+                            f"{key} ({result.ticket.reference}): {result.skipped_notice}"
+                        )
                     if result.duplicate:
                         counts["duplicate"] += 1
                     elif result.created:
