@@ -14,6 +14,7 @@ from django.apps import apps
 DATA_MIGRATIONS = {
     ("tickets", "0003_default_intake_templates"),
     ("sla", "0002_default_policies"),
+    ("sla", "0009_complaint_contact_clocks_never_pause"),
     ("complaints", "0002_seed_configuration"),
 }
 SCHEMA_ONLY_MIGRATIONS = {

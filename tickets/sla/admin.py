@@ -99,6 +99,7 @@ class TargetInline(admin.TabularInline):
         "warn_at_percent",
         "warn_after",
         "manager_escalation_percent",
+        "pauses_while_waiting_on_customer",
     )
 
 

@@ -18,6 +18,10 @@ CN_WORKING_WEEKDAYS = range(5)
 DEFAULT_WARN_AT_PERCENT = 80
 DEFAULT_MANAGER_ESCALATION_PERCENT = 150
 
+# Complaint first contact and response run on while the ticket waits on the customer:
+# "pending customer" cannot stop them (requirements §7); every other target pauses.
+NEVER_PAUSING_METRICS = frozenset({"complaint_first_contact", "complaint_response"})
+
 # (policy name, order, match fields, targets); a target is
 # (metric, duration, unit, calendar, warn_after in the same unit or None).
 DEFAULT_POLICIES = (
@@ -131,6 +135,11 @@ def install_defaults(apps) -> None:
         name=ALWAYS_OPEN_CALENDAR, defaults={"time_zone": CN_TIME_ZONE, "is_24x7": True}
     )
 
+    # Migration 0002 installs with the models of its time, before targets could stay
+    # running while the ticket waits on the customer (0008).
+    can_choose_pausing = any(
+        field.name == "pauses_while_waiting_on_customer" for field in Target._meta.fields
+    )
     for name, order, match, targets in DEFAULT_POLICIES:
         policy, created = Policy.objects.get_or_create(
             name=name, defaults={"order": order, **match}
@@ -147,4 +156,36 @@ def install_defaults(apps) -> None:
                 warn_after=warn_after,
                 warn_at_percent=DEFAULT_WARN_AT_PERCENT,
                 manager_escalation_percent=DEFAULT_MANAGER_ESCALATION_PERCENT,
+                **(
+                    {"pauses_while_waiting_on_customer": metric not in NEVER_PAUSING_METRICS}
+                    if can_choose_pausing
+                    else {}
+                ),
             )
+
+
+def replan_open_tickets(apps) -> int:
+    """Re-plan every ticket with an open clock after a migration changed default targets.
+
+    The ids come from the migration's historical models; the re-plan is the engine's own
+    (services.sla_replan_tickets, as after an administrator's edit). A new database has no
+    open clock, so it never reaches the engine's current code.
+    """
+    Clock = apps.get_model("sla", "Clock")
+    ticket_ids = sorted(
+        set(
+            Clock.objects.filter(state__in=("running", "paused")).values_list(
+                "ticket_id", flat=True
+            )
+        )
+    )
+    if not ticket_ids:
+        return 0
+    from django.utils import timezone
+
+    from .models import PlanReason
+    from .services import sla_replan_tickets
+
+    return sla_replan_tickets(
+        ticket_ids=ticket_ids, at=timezone.now(), reason=PlanReason.POLICY_CHANGED
+    )

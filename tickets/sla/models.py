@@ -293,6 +293,16 @@ class Target(models.Model):
         default=150,
         help_text=_("Still unmet at this point after a breach: managers are told. Blank: never."),
     )
+    # Whether waiting on the customer stops this clock is the target's own rule: a
+    # complaint's first contact and response run on (requirements §7), a plan waits.
+    pauses_while_waiting_on_customer = models.BooleanField(
+        _("pauses while waiting on the customer"),
+        default=True,
+        help_text=_(
+            "Stands still while the ticket waits on the customer (statuses such as "
+            "“pending customer”). Untick for clocks that must run whatever the status."
+        ),
+    )
 
     class Meta:
         verbose_name = _("SLA target")

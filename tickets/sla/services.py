@@ -20,6 +20,7 @@ from functools import cache
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from servicedesk.db import default_connection, insert_values, quoted
@@ -84,8 +85,21 @@ FINISHED_STATUSES = (Status.RESOLVED, Status.CLOSED)
 
 
 def pausing_statuses() -> frozenset[str]:
-    """Statuses in which the ticket waits on the customer and its clocks stand still."""
+    """Statuses in which the ticket waits on the customer; its clocks whose target pauses
+    while waiting on the customer stand still, the others run on."""
     return frozenset(settings.SLA_PAUSING_STATUSES)
+
+
+def _target_pauses(target: Target | None) -> bool:
+    # A clock whose target was deleted keeps the rule every target had before it was a choice.
+    return target is None or target.pauses_while_waiting_on_customer
+
+
+def _pauses_counted(
+    target: Target | None, pauses: Sequence[tuple[datetime, datetime]]
+) -> Sequence[tuple[datetime, datetime]]:
+    """The ticket's pauses as the target's clock counts them: none if it never pauses."""
+    return pauses if _target_pauses(target) else ()
 
 
 # --- reading the ticket's SLA state (inside the caller's transaction) ---------------------
@@ -225,12 +239,14 @@ def _planned_clock(
     pauses: Sequence[tuple[datetime, datetime]],
     open_pause: PauseInterval | None,
 ) -> Clock:
-    plan = plan_clock(PlanSpec.from_target(target), started_at=at, pauses=pauses)
+    plan = plan_clock(
+        PlanSpec.from_target(target), started_at=at, pauses=_pauses_counted(target, pauses)
+    )
     clock = Clock(
         ticket=ticket, metric=metric, cycle=cycle, started_at=at, is_urgent=terms.is_urgent
     )
     apply_plan(clock, plan)
-    if open_pause is not None:
+    if open_pause is not None and _target_pauses(target):
         # Started while the ticket waits on the customer: it stands still until resumed.
         clock.state, clock.next_alert_at = ClockState.PAUSED, None
         clock.paused_at = max(open_pause.paused_at, at)
@@ -359,7 +375,7 @@ def _cancel(clock: Clock, at: datetime) -> None:
 
 
 def sla_pause(*, ticket: Ticket, at: datetime, actor, status: str) -> PauseInterval | None:
-    """The ticket waits on the customer: every running clock stands still."""
+    """The ticket waits on the customer: every running clock whose target pauses stands still."""
     if _open_pause(ticket) is not None:
         return None
     pause = PauseInterval.objects.create(
@@ -369,9 +385,9 @@ def sla_pause(*, ticket: Ticket, at: datetime, actor, status: str) -> PauseInter
         paused_by=actor if actor is not None and actor.is_authenticated else None,
     )
     # A clock already past due is breached, not paused: the sweep records it.
-    Clock.objects.filter(ticket=ticket, state=ClockState.RUNNING, due_at__gt=at).update(
-        state=ClockState.PAUSED, paused_at=at, next_alert_at=None
-    )
+    Clock.objects.filter(ticket=ticket, state=ClockState.RUNNING, due_at__gt=at).filter(
+        Q(target__isnull=True) | Q(target__pauses_while_waiting_on_customer=True)
+    ).update(state=ClockState.PAUSED, paused_at=at, next_alert_at=None)
     return pause
 
 
@@ -388,8 +404,9 @@ def sla_resume(*, ticket: Ticket, at: datetime, reason: str) -> PauseInterval | 
         if clock.state != ClockState.PAUSED:
             continue
         clock.state, clock.paused_at = ClockState.RUNNING, None
+        counted = _pauses_counted(clock.target, pauses)
         apply_plan(
-            clock, plan_clock(PlanSpec.of_clock(clock), started_at=clock.started_at, pauses=pauses)
+            clock, plan_clock(PlanSpec.of_clock(clock), started_at=clock.started_at, pauses=counted)
         )
         clock.save()
         _record_plan(clock, PlanReason.RESUMED, at)
@@ -421,6 +438,7 @@ def sla_replan(*, ticket: Ticket, at: datetime, reason: str = PlanReason.TERMS_C
     terms = ticket_terms(ticket)
     targets = targets_for(terms)
     pauses = _closed_pauses(ticket)
+    open_pause = _open_pause(ticket)
     for clock in _locked_clocks(ticket):
         if clock.state not in OPEN_CLOCK_STATES:
             continue
@@ -429,11 +447,24 @@ def sla_replan(*, ticket: Ticket, at: datetime, reason: str = PlanReason.TERMS_C
             _cancel(clock, at)
             _record_plan(clock, PlanReason.NO_TARGET, at)
             continue
-        plan = plan_clock(PlanSpec.from_target(target), started_at=clock.started_at, pauses=pauses)
-        if not _plan_changed(clock, plan, terms.is_urgent):
+        plan = plan_clock(
+            PlanSpec.from_target(target),
+            started_at=clock.started_at,
+            pauses=_pauses_counted(target, pauses),
+        )
+        pause_from = _pause_under_target(clock, target, open_pause)
+        if (
+            pause_from is not None
+            and clock.state == ClockState.RUNNING
+            and plan.due_at <= pause_from
+        ):
+            pause_from = None  # already past due when the pause began: the sweep breaches it
+        if not _plan_changed(clock, plan, terms.is_urgent) and pause_from == clock.paused_at:
             continue
         before = clock.due_at
         clock.is_urgent = terms.is_urgent
+        clock.state = ClockState.RUNNING if pause_from is None else ClockState.PAUSED
+        clock.paused_at = pause_from
         apply_plan(clock, plan)
         if clock.state == ClockState.PAUSED:
             clock.next_alert_at = None
@@ -463,6 +494,18 @@ def sla_replan(*, ticket: Ticket, at: datetime, reason: str = PlanReason.TERMS_C
         pauses=pauses,
         planned_at=at,
     )
+
+
+def _pause_under_target(
+    clock: Clock, target: Target, open_pause: PauseInterval | None
+) -> datetime | None:
+    """When the open clock stands still under its (new) target: a target that stopped
+    pausing lets its clock run on, one that started pausing stops it for the open pause."""
+    if open_pause is None or not target.pauses_while_waiting_on_customer:
+        return None
+    if clock.state == ClockState.PAUSED:
+        return clock.paused_at
+    return max(open_pause.paused_at, clock.started_at)
 
 
 def sla_reopen(*, ticket: Ticket, at: datetime) -> Clock | None:
