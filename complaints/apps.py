@@ -20,7 +20,7 @@ class ComplaintsConfig(AppConfig):
 
         from .demo import seed_complaints_step
         from .models import ComplaintComplexity, Severity, Stage
-        from .selectors import compensation_event_text
+        from .selectors import compensation_event_text, contact_event_text
         from .services import ComplaintAction, complaint_ticket_status_guard
         from .views import complaint_panel_context
 
@@ -38,6 +38,7 @@ class ComplaintsConfig(AppConfig):
             "compensation", label=_("compensation"), display=compensation_event_text
         )
         register_event_field("report", label=_("handling report"))
+        register_event_field("contact", label=_("customer contact"), display=contact_event_text)
         register_nav_item(
             "complaints:list", _("Complaints"), permission="complaints.view_complaint"
         )
@@ -61,6 +62,7 @@ class ComplaintsConfig(AppConfig):
                 ComplaintAction.COMPENSATION_APPROVED: _("approved a compensation"),
                 ComplaintAction.COMPENSATION_REJECTED: _("rejected a compensation"),
                 ComplaintAction.REPORT_GENERATED: _("wrote the complaint report"),
+                ComplaintAction.CONTACT_RECORDED: _("recorded a contact with the customer"),
             }
         )
         everyone = (Role.AGENT, Role.SUPERVISOR, Role.MANAGER)

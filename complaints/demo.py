@@ -30,6 +30,7 @@ from .models import (
     Compensation,
     Complaint,
     ComplaintCategory,
+    ComplaintContact,
     ComplaintReport,
     RootCause,
     Severity,
@@ -88,9 +89,9 @@ class SeededComplaint:
 def _content(stage: str, rng: random.Random, cause: str, english: bool, at: datetime) -> dict:
     if stage == Stage.ACCEPT:
         return {
-            "contact_made": True,
             "contact_channel": rng.choice(["phone", "phone", "email", "chat"]),
-            "contacted_at": timezone.localtime(at).strftime("%Y-%m-%dT%H:%M"),
+            # Recorded now (a contact cannot be before receipt), moved back by _backdate.
+            "contacted_at": timezone.now().isoformat(),
             "notes": "Called the customer back" if english else "已回电客户，记录诉求",
         }
     if stage == Stage.INVESTIGATE:
@@ -168,7 +169,14 @@ def _backdate(seeded: SeededComplaint, opened_at: datetime) -> None:
         ticket_stamps["first_response_at"] = times[Stage.ACCEPT]
     Ticket.objects.filter(pk=complaint.ticket_id).update(**ticket_stamps)
     for entry in StageEntry.objects.filter(complaint=complaint):
-        StageEntry.objects.filter(pk=entry.pk).update(created_at=times[entry.stage])
+        fields = {"created_at": times[entry.stage]}
+        if entry.stage == Stage.ACCEPT:
+            fields["content"] = {**entry.content, "contacted_at": times[entry.stage].isoformat()}
+        StageEntry.objects.filter(pk=entry.pk).update(**fields)
+    if Stage.ACCEPT in times:
+        ComplaintContact.objects.filter(complaint=complaint).update(
+            contacted_at=times[Stage.ACCEPT], recorded_at=times[Stage.ACCEPT]
+        )
     negotiated = times.get(Stage.NEGOTIATE, opened_at)
     Compensation.objects.filter(complaint=complaint).update(
         requested_at=negotiated + timedelta(minutes=10)
@@ -215,7 +223,8 @@ def _backdate_clocks(complaint: Complaint, delta: timedelta, times: dict) -> Non
         return
     met_by = {
         "complaint_first_contact": times.get(Stage.ACCEPT),
-        "complaint_response": times.get(Stage.INVESTIGATE),
+        # Accepted in contact with the customer: answered at acceptance (requirements §7).
+        "complaint_response": times.get(Stage.ACCEPT),
         "resolution": times.get(Stage.CLOSED),
     }
     now = timezone.now()

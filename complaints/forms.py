@@ -15,6 +15,7 @@ from .models import (
     Complaint,
     ComplaintCategory,
     ComplaintComplexity,
+    ContactMethod,
     ReplyScript,
     Severity,
     Stage,
@@ -48,13 +49,9 @@ class StageVersionForm(VersionedComplaintForm):
 
 def stage_content_form(stage: str, data=None) -> forms.Form:
     """The next stage's content form, prefixed so its names never clash with the page's."""
+    # The accept stage's contact time is left blank on purpose: it is evidence, not "now".
     initial = {}
-    if stage == Stage.ACCEPT:
-        initial = {
-            "contacted_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
-            "contact_made": True,
-        }
-    elif stage == Stage.FOLLOW_UP:
+    if stage == Stage.FOLLOW_UP:
         initial = {"visit_date": timezone.localdate().isoformat()}
     return STAGE_CONTENT_FORMS[stage](data=data, prefix="content", initial=initial)
 
@@ -91,6 +88,22 @@ class CompensationRequestForm(VersionedComplaintForm):
         self.fields["currency"].choices = [
             (code, code) for code in settings.COMPENSATION_CURRENCIES
         ]
+
+
+class ContactRecordForm(VersionedComplaintForm):
+    """A contact with the customer that happened; nothing pre-filled (it is evidence)."""
+
+    form_name = "contact"
+    channel = forms.ChoiceField(
+        label=_("Contact channel"),
+        choices=[("", _("Choose how the customer was contacted")), *ContactMethod.choices],
+    )
+    contacted_at = forms.DateTimeField(
+        label=_("Contacted at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    note = forms.CharField(
+        label=_("What was said"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class DecisionForm(forms.Form):

@@ -232,6 +232,46 @@ class Complaint(models.Model):
     def is_closed(self) -> bool:
         return self.stage == Stage.CLOSED
 
+    @property
+    def is_accepted(self) -> bool:
+        """Accepted (or further): the SLA engine reads it to know a reply is the answer."""
+        return self.stage != Stage.RECEIVED
+
+
+class ComplaintContact(models.Model):
+    """A contact with the complaining customer that happened: how, when, by whom, what.
+
+    The evidence that meets the complaint's first contact (1 h) and, once the complaint is
+    accepted, its response: "contact made" is never a box to tick (requirements §7).
+    Never edited; the service refuses a time in the future or before receipt.
+    """
+
+    complaint = models.ForeignKey(
+        Complaint, verbose_name=_("complaint"), on_delete=models.PROTECT, related_name="contacts"
+    )
+    channel = models.CharField(_("contact channel"), max_length=10, choices=ContactMethod.choices)
+    contacted_at = models.DateTimeField(_("contacted at"))
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField(_("note"), blank=True)
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("customer contact")
+        verbose_name_plural = _("customer contacts")
+        ordering = ["contacted_at", "pk"]
+        constraints = [
+            # Whatever path writes it: a contact is recorded after it happened, never before.
+            models.CheckConstraint(
+                condition=Q(contacted_at__lte=F("recorded_at")),
+                name="complaint_contact_not_in_future",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} {self.contacted_at:%Y-%m-%d %H:%M}"
+
 
 class Compensation(models.Model):
     """Symbolic atonement agreed with the customer; above the actor's limit it needs approval."""

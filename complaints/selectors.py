@@ -17,6 +17,7 @@ from .models import (
     CompensationKind,
     CompensationStatus,
     Complaint,
+    ComplaintContact,
     ContactMethod,
     RecoveryAction,
     ReplyScript,
@@ -80,6 +81,20 @@ def _display_value(name: str, value, language: str | None) -> str:
         if day is not None:
             return date_format(day, "Y-m-d")
     return str(value)
+
+
+def contact_event_text(value) -> str:
+    """A recorded contact as the timeline shows it, in the reader's language and zone."""
+    if not isinstance(value, dict):
+        return str(value)
+    labels = dict(ContactMethod.choices)
+    parts = [str(labels.get(value.get("channel"), value.get("channel", "")))]
+    contacted_at = parse_datetime(value.get("contacted_at") or "")
+    if contacted_at is not None:
+        parts.append(timezone.localtime(contacted_at).strftime("%Y-%m-%d %H:%M"))
+    if value.get("note"):
+        parts.append(value["note"])
+    return " · ".join(part for part in parts if part)
 
 
 def compensation_event_text(value) -> str:
@@ -177,6 +192,7 @@ class ComplaintPanel:
     can_reopen: bool
     can_lower_severity: bool
     reports: list
+    contacts: list[ComplaintContact]
 
 
 def complaint_panel(complaint: Complaint, *, user) -> ComplaintPanel:
@@ -201,6 +217,11 @@ def complaint_panel(complaint: Complaint, *, user) -> ComplaintPanel:
         can_reopen=user.has_perm("complaints.reopen_complaint"),
         can_lower_severity=user.has_perm("complaints.lower_complaint_severity"),
         reports=list(complaint.reports.order_by("-version")[:5]),
+        contacts=list(
+            ComplaintContact.objects.filter(complaint=complaint)
+            .select_related("made_by__staff_profile")
+            .order_by("contacted_at", "pk")
+        ),
     )
 
 

@@ -30,6 +30,7 @@ from tickets.models import Channel, Complexity, Kind, Priority, Status
 from tickets.sla import hooks as sla
 
 from .authority import approval_limit_of, require_authority
+from .contacts import CONTACT_RECORDED, accepted_at, contact_time_clean, contact_write
 from .models import (
     RECORDED_STAGES,
     STAGE_ORDER,
@@ -39,6 +40,8 @@ from .models import (
     Complaint,
     ComplaintCategory,
     ComplaintComplexity,
+    ComplaintContact,
+    ContactMethod,
     ReplyScript,
     ReplyStep,
     ScriptLanguage,
@@ -63,6 +66,7 @@ class ComplaintAction:
     COMPENSATION_APPROVED = "complaint.compensation_approved"
     COMPENSATION_REJECTED = "complaint.compensation_rejected"
     REPORT_GENERATED = "complaint.report_generated"
+    CONTACT_RECORDED = CONTACT_RECORDED
 
 
 MSG_STAGE_ORDER = _(
@@ -330,6 +334,10 @@ def complaint_advance(
         )
     require_authority(actor, complaint.severity)
     cleaned = stage_content_clean(to, content)
+    if to == Stage.ACCEPT:
+        # Acceptance is made in contact with the customer: that contact is recorded as
+        # evidence, and it is checked before anything is written.
+        contacted_at = contact_time_clean(complaint, cleaned["contacted_at"])
     entry = StageEntry(complaint=complaint, round=complaint.round, stage=to, actor=actor)
     if to == Stage.INVESTIGATE:
         entry.root_cause = cleaned["root_cause"]
@@ -355,9 +363,19 @@ def complaint_advance(
         before=before,
         after=to,
     )
-    # The SLA engine meets the clocks this stage fulfils (first contact at accept,
-    # resolution at closed) and starts the next ones.
+    # The SLA engine meets the clocks this stage fulfils (resolution at closed).
     sla.on_complaint_stage_entered(complaint.ticket, stage=to, at=entry.created_at)
+    if to == Stage.ACCEPT:
+        # The acceptance reached the customer in this contact: first contact is met when
+        # it happened, the response now (accepted and answered, requirements §7).
+        contact_write(
+            complaint=complaint,
+            actor=actor,
+            channel=cleaned["contact_channel"],
+            contacted_at=contacted_at,
+            note=cleaned["notes"],
+            answered_at=entry.created_at,
+        )
     _follow_ticket_status(complaint, actor, to)
     event_publish(
         "complaint.stage_changed",
@@ -369,6 +387,41 @@ def complaint_advance(
 
         complaint_report_generate(complaint=complaint, actor=actor)
     return entry
+
+
+@transaction.atomic
+def complaint_contact_record(
+    *,
+    complaint: Complaint,
+    actor,
+    channel: str,
+    contacted_at,
+    note: str = "",
+    expected_version: int | None = None,
+) -> ComplaintContact:
+    """Record a contact with the customer that happened (a call, a visit, a message).
+
+    It meets first contact at its time; after acceptance it is the answer that meets the
+    response. Raises ValidationError for a time in the future or before receipt.
+    """
+    require_choice("channel", channel, ContactMethod)
+    complaint = _lock(complaint, expected_version=expected_version)
+    if complaint.is_closed:
+        raise StageError(MSG_COMPLAINT_CLOSED, field="contacted_at")
+    require_authority(actor, complaint.severity)
+    contacted_at = contact_time_clean(complaint, contacted_at)
+    since = accepted_at(complaint)
+    contact = contact_write(
+        complaint=complaint,
+        actor=actor,
+        channel=channel,
+        contacted_at=contacted_at,
+        note=note,
+        # A contact before acceptance could not carry it: it is first contact only.
+        answered_at=contacted_at if since is not None and contacted_at >= since else None,
+    )
+    _touch(complaint)
+    return contact
 
 
 def complaint_close(

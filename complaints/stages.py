@@ -19,16 +19,21 @@ MSG_CONTACT_REQUIRED = _("Accept the complaint only after contact with the custo
 
 
 class AcceptContent(forms.Form):
-    """Acceptance: contact made with the customer (within 1 hour of receipt [S1 §5.3])."""
+    """Acceptance, made in contact with the customer: how and when that contact happened.
 
-    contact_made = forms.BooleanField(
-        label=_("Contact with the customer made"),
-        required=True,
+    Nothing is pre-ticked or pre-filled: the contact is evidence (it meets first contact,
+    1 hour from receipt [S1 §5.3]), so the person says when and how it happened.
+    """
+
+    contact_channel = forms.ChoiceField(
+        label=_("Contact channel"),
+        choices=[("", _("Choose how the customer was contacted")), *ContactMethod.choices],
         error_messages={"required": MSG_CONTACT_REQUIRED},
     )
-    contact_channel = forms.ChoiceField(label=_("Contact channel"), choices=ContactMethod.choices)
     contacted_at = forms.DateTimeField(
-        label=_("Contacted at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+        label=_("Contacted at"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        error_messages={"required": MSG_CONTACT_REQUIRED},
     )
     notes = forms.CharField(
         label=_("Notes"), widget=forms.Textarea(attrs={"rows": 2}), required=False

@@ -20,6 +20,7 @@ urlpatterns = [
     path("<str:reference>/advance/", views.advance, name="advance"),
     path("<str:reference>/compensation/", views.request_compensation, name="compensation"),
     path("<str:reference>/reopen/", views.reopen, name="reopen"),
+    path("<str:reference>/contacts/", views.record_contact, name="contact"),
     path("<str:reference>/terms/", views.change_terms, name="terms"),
     path("<str:reference>/reports/<int:version>/", views.report_download, name="report_download"),
 ]

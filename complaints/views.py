@@ -29,6 +29,7 @@ from .analysis import Month, complaint_monthly_analysis_generate, monthly_analys
 from .forms import (
     CompensationRequestForm,
     ComplaintOpenForm,
+    ContactRecordForm,
     DecisionForm,
     ReopenForm,
     ReplyScriptForm,
@@ -110,6 +111,7 @@ def complaint_panel_context(request, ticket: Ticket, bound: dict | None = None) 
         "compensation_form": bound.get("compensation")
         or CompensationRequestForm(complaint=complaint, initial={"currency": "CNY"}),
         "reopen_form": bound.get("reopen") or ReopenForm(complaint=complaint),
+        "contact_form": bound.get("contact") or ContactRecordForm(complaint=complaint),
         "severity_form": bound.get("severity")
         or SeverityForm(
             complaint=complaint,
@@ -225,6 +227,30 @@ def request_compensation(request, reference: str):
         else _("Compensation is waiting for approval.")
     )
     return _after_change(request, complaint, message=message)
+
+
+@login_required
+@require_POST
+def record_contact(request, reference: str):
+    complaint = _complaint_for(request, reference, write=True)
+    form = ContactRecordForm(request.POST, complaint=complaint)
+    if not form.is_valid():
+        return _after_change(request, complaint, bound={"contact": form})
+    data = form.cleaned_data
+    try:
+        services.complaint_contact_record(
+            complaint=complaint,
+            actor=request.user,
+            channel=data["channel"],
+            contacted_at=data["contacted_at"],
+            note=data["note"],
+            expected_version=data["version"],
+        )
+    except ServiceDeskError as error:
+        add_service_error(form, error)
+        return _after_change(request, complaint, bound={"contact": form})
+    complaint.refresh_from_db()
+    return _after_change(request, complaint, message=_("Contact with the customer recorded."))
 
 
 @login_required

@@ -311,6 +311,7 @@ SPECTACULAR_SETTINGS = {
         "CompensationKindEnum": "complaints.models.CompensationKind",
         "CompensationStatusEnum": "complaints.models.CompensationStatus",
         "ComplaintStepEnum": "complaints.api.serializers.STAGE_STEP_CHOICES",
+        "ContactMethodEnum": "complaints.models.ContactMethod",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -508,12 +508,11 @@ def ticket_reply(*, ticket: Ticket, actor, body: str) -> TicketMessage:
         fields.append("first_response_at")
     _touch(ticket, *fields)
     record_event(ticket, actor, EventAction.REPLIED, after={"message": message.pk})
-    sla.on_public_reply(ticket, at=message.created_at)
-    if ticket.status == Status.NEW:
-        # Answering a new ticket means someone is working it.
-        _apply_status(ticket, actor, Status.NEW, Status.OPEN)
+    # Only a reply the outbox accepted for an address the customer has reaches them: a
+    # customer without an e-mail address was sent nothing (complaint first contact waits).
+    queued = None
     if ticket.customer_id and ticket.customer.email:
-        outbox_enqueue_email(
+        queued = outbox_enqueue_email(
             topic="ticket.reply",
             to=ticket.customer.email,
             subject=f"[{ticket.reference}] {ticket.subject}",
@@ -521,6 +520,10 @@ def ticket_reply(*, ticket: Ticket, actor, body: str) -> TicketMessage:
             ticket=ticket,
             dedupe_key=f"ticket.reply:{message.pk}",
         )
+    sla.on_public_reply(ticket, at=message.created_at, delivered=queued is not None)
+    if ticket.status == Status.NEW:
+        # Answering a new ticket means someone is working it.
+        _apply_status(ticket, actor, Status.NEW, Status.OPEN)
     return message
 
 

@@ -15,7 +15,9 @@ from ..models import (
     Complaint,
     ComplaintCategory,
     ComplaintComplexity,
+    ComplaintContact,
     ComplaintReport,
+    ContactMethod,
     Severity,
     StageEntry,
 )
@@ -71,6 +73,14 @@ class CompensationSerializer(serializers.ModelSerializer):
         return compensation.decided_by.get_username() if compensation.decided_by else None
 
 
+class ContactSerializer(serializers.ModelSerializer):
+    made_by = serializers.CharField(source="made_by.get_username")
+
+    class Meta:
+        model = ComplaintContact
+        fields = ["id", "channel", "contacted_at", "made_by", "note", "recorded_at"]
+
+
 class ReportSerializer(serializers.ModelSerializer):
     class Meta:
         model = ComplaintReport
@@ -86,6 +96,7 @@ class ComplaintSerializer(serializers.ModelSerializer):
     entries = StageEntrySerializer(many=True)
     compensations = CompensationSerializer(many=True)
     reports = ReportSerializer(many=True)
+    contacts = ContactSerializer(many=True)
 
     class Meta:
         model = Complaint
@@ -109,6 +120,7 @@ class ComplaintSerializer(serializers.ModelSerializer):
             "entries",
             "compensations",
             "reports",
+            "contacts",
         ]
 
 
@@ -154,6 +166,13 @@ class CompensationRequestInput(InputSerializer):
     @staticmethod
     def currencies() -> list[str]:
         return list(settings.COMPENSATION_CURRENCIES)
+
+
+class ContactInput(InputSerializer):
+    channel = serializers.ChoiceField(choices=ContactMethod.choices)
+    # The service refuses a time in the future or before the complaint was received.
+    contacted_at = serializers.DateTimeField()
+    note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
 class DecisionInput(InputSerializer):

@@ -19,13 +19,15 @@ from servicedesk.api.views import ApiViewSet
 from servicedesk.exceptions import PreconditionFailed
 
 from .. import services
-from ..models import Compensation, CompensationStatus, Complaint, StageEntry
+from ..models import Compensation, CompensationStatus, Complaint, ComplaintContact, StageEntry
 from .serializers import (
     AdvanceInput,
     CompensationRequestInput,
     CompensationSerializer,
     ComplaintCreateInput,
     ComplaintSerializer,
+    ContactInput,
+    ContactSerializer,
     DecisionInput,
     ReopenInput,
     SeverityInput,
@@ -54,6 +56,12 @@ def _complaints_for(user):
                 queryset=Compensation.objects.select_related("requested_by", "decided_by"),
             ),
             "reports",
+            Prefetch(
+                "contacts",
+                queryset=ComplaintContact.objects.select_related("made_by").order_by(
+                    "contacted_at", "pk"
+                ),
+            ),
         )
     )
 
@@ -77,8 +85,11 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiView
         "request_compensation": ["complaints.change_complaint"],
         "reopen": ["complaints.change_complaint"],
         "change_severity": ["complaints.change_complaint"],
+        "record_contact": ["complaints.change_complaint"],
     }
-    if_match_actions = frozenset({"advance", "request_compensation", "reopen", "change_severity"})
+    if_match_actions = frozenset(
+        {"advance", "request_compensation", "reopen", "change_severity", "record_contact"}
+    )
     etag_actions = frozenset({"retrieve", "create", *if_match_actions})
 
     def get_queryset(self):
@@ -144,6 +155,24 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiView
         response = Response(
             CompensationSerializer(compensation).data, status=status.HTTP_201_CREATED
         )
+        return self.etag_response(response, complaint)
+
+    @extend_schema(
+        summary="Record a contact with the customer that happened (meets first contact)",
+        request=ContactInput,
+        responses={201: ContactSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="contacts")
+    def record_contact(self, request, pk=None):
+        complaint = self.get_object()
+        version = _expected_version(request, complaint)
+        data = ContactInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        contact = services.complaint_contact_record(
+            complaint=complaint, actor=request.user, expected_version=version, **data.validated_data
+        )
+        complaint.refresh_from_db(fields=["version"])
+        response = Response(ContactSerializer(contact).data, status=status.HTTP_201_CREATED)
         return self.etag_response(response, complaint)
 
     @extend_schema(

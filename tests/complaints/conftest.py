@@ -1,6 +1,7 @@
 """Fixtures for complaints: a category, an opened complaint, and valid content per stage."""
 
 import pytest
+from django.utils import timezone
 
 from complaints import services
 from complaints.models import ComplaintCategory, Severity, Stage
@@ -9,8 +10,9 @@ from tests.factories import UserFactory
 
 # Valid content for every stage, as a page or the API would send it.
 VALID_CONTENT = {
+    # The contact time must lie between receipt and now: tests that do not travel to
+    # Monday 2 March 2026 take accept_content() instead.
     Stage.ACCEPT: {
-        "contact_made": True,
         "contact_channel": "phone",
         "contacted_at": "2026-03-02T10:20:00+08:00",
         "notes": "Called back at once",
@@ -29,6 +31,16 @@ VALID_CONTENT = {
     },
     Stage.CLOSED: {"summary": "Replaced and confirmed"},
 }
+
+
+def accept_content(at=None) -> dict:
+    """Valid accept content whose phone contact happened at `at` (default: now)."""
+    return {**VALID_CONTENT[Stage.ACCEPT], "contacted_at": (at or timezone.now()).isoformat()}
+
+
+def content_for(stage: str) -> dict:
+    """Valid content for a stage recorded now."""
+    return accept_content() if stage == Stage.ACCEPT else VALID_CONTENT[stage]
 
 
 @pytest.fixture
@@ -82,7 +94,7 @@ def advance_to(complaint, actor, stage):
     while complaint.stage != stage:
         target = complaint.next_stage
         services.complaint_advance(
-            complaint=complaint, actor=actor, to=target, content=VALID_CONTENT[target]
+            complaint=complaint, actor=actor, to=target, content=content_for(target)
         )
         complaint.refresh_from_db()
     return complaint

@@ -11,7 +11,7 @@ from complaints import services
 from complaints.models import Compensation, Stage, StageEntry
 from servicedesk.api.scopes import Scope
 from servicedesk.api.services import api_token_issue
-from tests.complaints.conftest import VALID_CONTENT, advance_to
+from tests.complaints.conftest import VALID_CONTENT, accept_content, advance_to
 
 ALL_SCOPES = list(Scope.values)
 
@@ -49,7 +49,7 @@ def test_reading_a_complaint_gives_its_stages_and_etag(complaint, agent):
 def test_a_stage_move_with_the_current_etag_records_it(complaint, agent):
     response = token_client(agent).post(
         url(complaint, "advance"),
-        {"to": "accept", "content": VALID_CONTENT[Stage.ACCEPT]},
+        {"to": "accept", "content": accept_content()},
         format="json",
         HTTP_IF_MATCH=etag(complaint),
     )
@@ -93,7 +93,7 @@ def test_a_move_racing_another_gets_409_and_writes_nothing(complaint, agent, sup
                     complaint=complaint,
                     actor=agent,
                     to=Stage.ACCEPT,
-                    content=VALID_CONTENT[Stage.ACCEPT],
+                    content=accept_content(),
                 )
                 holding.set()
                 release.wait(10)
@@ -106,7 +106,7 @@ def test_a_move_racing_another_gets_409_and_writes_nothing(complaint, agent, sup
     try:
         response = client.post(
             url(complaint, "advance"),
-            {"to": "accept", "content": VALID_CONTENT[Stage.ACCEPT]},
+            {"to": "accept", "content": accept_content()},
             format="json",
             HTTP_IF_MATCH=tag,
         )
@@ -123,7 +123,7 @@ def test_a_move_racing_another_gets_409_and_writes_nothing(complaint, agent, sup
     ("body", "status", "code", "field"),
     [
         ({"to": "investigate", "content": {}}, 409, "stage_order", "to"),
-        ({"to": "accept", "content": {"contact_channel": "phone"}}, 400, "invalid", "contact_made"),
+        ({"to": "accept", "content": {"contact_channel": "phone"}}, 400, "invalid", "contacted_at"),
         ({"to": "accept", "content": "yes"}, 400, "invalid", "content"),
         ({"to": "bogus"}, 400, "invalid", "to"),
         ({"to": "accept", "extra": 1}, 400, "invalid", "extra"),
@@ -145,7 +145,7 @@ def test_an_agent_moving_an_urgent_complaint_gets_403(open_complaint, agent):
     complaint = open_complaint(severity="urgent")
     response = token_client(agent).post(
         url(complaint, "advance"),
-        {"to": "accept", "content": VALID_CONTENT[Stage.ACCEPT]},
+        {"to": "accept", "content": accept_content()},
         format="json",
         HTTP_IF_MATCH=etag(complaint),
     )

@@ -8,9 +8,7 @@ from complaints.authority import is_within_authority
 from complaints.models import ComplaintAuthority, Severity, Stage, StageEntry
 from servicedesk.exceptions import AuthorityError
 from staff.models import StaffLevel
-from tests.complaints.conftest import VALID_CONTENT
-
-ACCEPT = VALID_CONTENT[Stage.ACCEPT]
+from tests.complaints.conftest import accept_content
 
 
 @pytest.mark.parametrize(
@@ -29,13 +27,13 @@ def test_who_may_handle_a_complaint_follows_its_severity(
         complaint = open_complaint(severity=severity)
         if name in allowed:
             services.complaint_advance(
-                complaint=complaint, actor=person, to=Stage.ACCEPT, content=ACCEPT
+                complaint=complaint, actor=person, to=Stage.ACCEPT, content=accept_content()
             )
             assert complaint.entries.count() == 1
         else:
             with pytest.raises(AuthorityError):
                 services.complaint_advance(
-                    complaint=complaint, actor=person, to=Stage.ACCEPT, content=ACCEPT
+                    complaint=complaint, actor=person, to=Stage.ACCEPT, content=accept_content()
                 )
             assert complaint.entries.count() == 0
 
@@ -44,7 +42,7 @@ def test_an_agent_moving_an_urgent_complaint_is_told_who_handles_it(open_complai
     complaint = open_complaint(severity=Severity.URGENT)
     with pytest.raises(AuthorityError) as error:
         services.complaint_advance(
-            complaint=complaint, actor=agent, to=Stage.ACCEPT, content=ACCEPT
+            complaint=complaint, actor=agent, to=Stage.ACCEPT, content=accept_content()
         )
     assert "Urgent complaints are handled by a Service manager or above" in str(error.value)
     assert error.value.status_code == 403
@@ -59,7 +57,7 @@ def test_the_authority_table_is_configurable(open_complaint, agent):
     assert not is_within_authority(agent, Severity.ROUTINE)
     with pytest.raises(AuthorityError):
         services.complaint_advance(
-            complaint=complaint, actor=agent, to=Stage.ACCEPT, content=ACCEPT
+            complaint=complaint, actor=agent, to=Stage.ACCEPT, content=accept_content()
         )
 
 

@@ -5,6 +5,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from complaints import services
 from complaints.analysis import Month, complaint_monthly_analysis_generate
@@ -46,9 +47,8 @@ def test_recording_a_stage_from_the_panel(agent_client, complaint):
         {
             "version": complaint.version,
             "to": "accept",
-            "content-contact_made": "on",
             "content-contact_channel": "phone",
-            "content-contacted_at": "2026-03-02T10:20",
+            "content-contacted_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M"),
         },
         HTTP_HX_REQUEST="true",
     )

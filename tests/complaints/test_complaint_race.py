@@ -9,14 +9,13 @@ from django.db import connection, transaction
 from complaints import services
 from complaints.models import Stage, StageEntry
 from servicedesk.exceptions import ConflictError
-from tests.complaints.conftest import VALID_CONTENT
+from tests.complaints.conftest import accept_content
 from tickets.models import TicketEvent
 
 pytestmark = [
     pytest.mark.usefixtures("committed_db"),
     pytest.mark.xdist_group("complaints-race"),
 ]
-ACCEPT = VALID_CONTENT[Stage.ACCEPT]
 
 
 def _in_thread(target, results, key):
@@ -41,7 +40,7 @@ def test_a_second_mover_while_the_first_holds_the_row_gets_a_conflict(complaint,
                 complaint=complaint,
                 actor=agent,
                 to=Stage.ACCEPT,
-                content=ACCEPT,
+                content=accept_content(),
                 expected_version=1,
             )
             holding.set()
@@ -55,7 +54,7 @@ def test_a_second_mover_while_the_first_holds_the_row_gets_a_conflict(complaint,
                 complaint=complaint,
                 actor=supervisor,
                 to=Stage.ACCEPT,
-                content=ACCEPT,
+                content=accept_content(),
                 expected_version=1,
             )
         finally:
@@ -91,7 +90,7 @@ def test_two_simultaneous_moves_from_the_same_version_exactly_one_wins(
                 complaint=complaint,
                 actor=actor,
                 to=Stage.ACCEPT,
-                content=ACCEPT,
+                content=accept_content(),
                 expected_version=complaint.version,
             )
 

@@ -105,8 +105,8 @@ def test_none_agreed_compensation_still_records_the_stage(complaint, agent):
 @pytest.mark.parametrize(
     ("stage", "content", "field"),
     [
-        (Stage.ACCEPT, {}, "contact_made"),
-        (Stage.ACCEPT, {**VALID_CONTENT[Stage.ACCEPT], "contact_made": False}, "contact_made"),
+        (Stage.ACCEPT, {}, "contacted_at"),
+        (Stage.ACCEPT, {**VALID_CONTENT[Stage.ACCEPT], "contact_channel": ""}, "contact_channel"),
         (
             Stage.ACCEPT,
             {**VALID_CONTENT[Stage.ACCEPT], "contacted_at": "yesterday"},

@@ -13,7 +13,7 @@ from complaints import services
 from complaints.analysis import Month, monthly_analysis_compute
 from complaints.models import ComplaintCategory, MonthlyComplaintAnalysis, Stage
 from complaints.tasks import complaint_monthly_analysis_task
-from tests.complaints.conftest import VALID_CONTENT
+from tests.complaints.conftest import content_for
 from tests.factories import CustomerFactory
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -55,7 +55,7 @@ def crafted(agent, team):
                 complaint=opened[key],
                 actor=agent,
                 to=stage,
-                content={**VALID_CONTENT[stage], **content},
+                content={**content_for(stage), **content},
             )
 
     open_at("june-billing", at("2026-06-01 10:00"), billing, "P")

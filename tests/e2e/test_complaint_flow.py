@@ -3,6 +3,7 @@ compensation above the agent's limit approved by a supervisor in the approval in
 with the written report; and a reply script inserted into the reply box."""
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from complaints import services as complaints
@@ -74,9 +75,10 @@ def test_an_agent_takes_a_routine_complaint_through_every_stage_with_an_approved
     expect(panel.get_by_role("heading", name="Complaint · Routine · General")).to_be_visible()
     expect(panel.get_by_role("heading", name="Next: Accept")).to_be_visible()
 
-    # Accept: contact made by phone (the contact time is filled in with now).
-    expect(page.locator("#id_content-contact_made")).to_be_checked()
+    # Accept: contact made by phone; its time is evidence, so nothing is filled in for it.
+    expect(page.locator("#id_content-contacted_at")).to_have_value("")
     page.select_option("#id_content-contact_channel", "phone")
+    page.fill("#id_content-contacted_at", timezone.localtime().strftime("%Y-%m-%dT%H:%M"))
     page.fill("#id_content-notes", "Called back at once")
     record(panel, "Record Accept", "Next: Investigate")
     expect(page.locator(".flash-success")).to_have_text("Recorded: Accept.")

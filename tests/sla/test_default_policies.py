@@ -149,15 +149,22 @@ def test_general_complaints_are_resolved_in_24_hours_complex_in_5_business_days(
     assert clock.plans.last().policy_name == "Complaint: complex"
 
 
-def test_complaint_stages_meet_first_contact_then_response_then_resolution(new_ticket, wednesday):
+def test_contacts_meet_first_contact_then_the_answer_the_response_then_closing_resolution(
+    new_ticket, wednesday
+):
     ticket = new_ticket(kind=Kind.COMPLAINT, channel=Channel.COMPLAINT_HOTLINE)
     open_complaint(ticket, severity="important")
     wednesday.shift(timedelta(minutes=40))
     hooks.on_complaint_stage_entered(ticket, stage="accept", at=shanghai(2026, 3, 4, 10, 40))
-    assert target_of(ticket, Metric.COMPLAINT_FIRST_CONTACT).state == "met"
+    assert target_of(ticket, Metric.COMPLAINT_FIRST_CONTACT).state == "running"  # no contact
+    hooks.on_complaint_contact(ticket, contacted_at=shanghai(2026, 3, 4, 10, 35), answered_at=None)
+    assert target_of(ticket, Metric.COMPLAINT_FIRST_CONTACT).met_at == shanghai(2026, 3, 4, 10, 35)
     assert target_of(ticket, Metric.COMPLAINT_RESPONSE).state == "running"
     hooks.on_complaint_stage_entered(ticket, stage="investigate", at=shanghai(2026, 3, 4, 11, 0))
-    assert target_of(ticket, Metric.COMPLAINT_RESPONSE).state == "met"
+    assert target_of(ticket, Metric.COMPLAINT_RESPONSE).state == "running"  # not an answer
+    at = shanghai(2026, 3, 4, 11, 5)
+    hooks.on_complaint_contact(ticket, contacted_at=at, answered_at=at)
+    assert target_of(ticket, Metric.COMPLAINT_RESPONSE).met_at == at
     hooks.on_complaint_stage_entered(ticket, stage="closed", at=shanghai(2026, 3, 4, 16, 0))
     assert target_of(ticket, Metric.RESOLUTION).met_at == shanghai(2026, 3, 4, 16, 0)
 

@@ -14,10 +14,11 @@ def on_ticket_created(ticket, *, at: datetime) -> None:
     services.sla_ticket_created(ticket=ticket, at=at, savepoint=False)
 
 
-def on_public_reply(ticket, *, at: datetime) -> None:
+def on_public_reply(ticket, *, at: datetime, delivered: bool) -> None:
+    """A public reply; `delivered`: the outbox accepted it for the customer's address."""
     from . import services
 
-    services.sla_public_reply(ticket=ticket, at=at)
+    services.sla_public_reply(ticket=ticket, at=at, delivered=delivered)
 
 
 def on_customer_message(ticket, *, at: datetime) -> None:
@@ -44,6 +45,16 @@ def on_complaint_received(ticket, *, at: datetime) -> None:
     from . import services
 
     services.sla_complaint_received(ticket=ticket, at=at)
+
+
+def on_complaint_contact(ticket, *, contacted_at: datetime, answered_at: datetime | None) -> None:
+    """Contact with the complaining customer happened (first contact); `answered_at`: when
+    it brought the accepted complaint's answer (the response), or None."""
+    from . import services
+
+    services.sla_complaint_contact(
+        ticket=ticket, contacted_at=contacted_at, answered_at=answered_at
+    )
 
 
 def on_complaint_stage_entered(ticket, *, stage: str, at: datetime) -> None:

@@ -4,11 +4,12 @@ The ticket and complaint services call these (through hooks.py) inside their own
 transaction, with the ticket row already locked. Which event starts and which meets each
 metric is decided by the tables below, in one place:
 
-- first public reply meets first response, next response, service plan, feedback reply
-  and complaint first contact;
-- complaint first contact is also met by the "accept" stage (acceptance is contact made);
-  complaint response (by severity) is met by the "investigate" stage: the handler with
-  the authority for the severity has taken the complaint up;
+- first public reply meets first response, next response, service plan and feedback reply;
+- complaint first contact is met only by contact that happened: a public reply the outbox
+  accepted for the customer's address, or a contact recorded with its time (requirements
+  §7); complaint response (by severity) is met when the accepted complaint's answer
+  reached the customer (the contact made at acceptance, or a later one), not by the
+  investigation;
 - resolution is met by the ticket being resolved (or closed) or the complaint closed;
 - department review runs while the ticket is pending internal (waiting on the department);
 - a reopen starts a new resolution cycle; met and breached clocks are never re-planned.
@@ -71,14 +72,11 @@ MET_BY_PUBLIC_REPLY = (
     Metric.NEXT_RESPONSE,
     Metric.SERVICE_PLAN,
     Metric.FEEDBACK_REPLY,
-    Metric.COMPLAINT_FIRST_CONTACT,
 )
 # A resolved request has evidently had its plan.
 MET_BY_RESOLUTION = (Metric.RESOLUTION, Metric.SERVICE_PLAN)
 COMPLAINT_METRICS = (Metric.COMPLAINT_FIRST_CONTACT, Metric.COMPLAINT_RESPONSE)
 MET_BY_COMPLAINT_STAGE = {
-    "accept": (Metric.COMPLAINT_FIRST_CONTACT,),
-    "investigate": (Metric.COMPLAINT_FIRST_CONTACT, Metric.COMPLAINT_RESPONSE),
     "closed": (*COMPLAINT_METRICS, Metric.RESOLUTION),
 }
 FINISHED_STATUSES = (Status.RESOLVED, Status.CLOSED)
@@ -582,8 +580,27 @@ def _start_creation_clocks(ticket: Ticket, at: datetime) -> list[Clock]:
 
 
 @transaction.atomic
-def sla_public_reply(*, ticket: Ticket, at: datetime) -> None:
-    sla_meet(ticket=ticket, metrics=MET_BY_PUBLIC_REPLY, at=at)
+def sla_public_reply(*, ticket: Ticket, at: datetime, delivered: bool) -> None:
+    """A public reply was written; `delivered`: the outbox accepted it for an address the
+    customer has. Only a delivered reply is contact with a complaining customer, and once
+    the complaint is accepted it is also the answer that meets the response."""
+    metrics = list(MET_BY_PUBLIC_REPLY)
+    if delivered:
+        metrics.append(Metric.COMPLAINT_FIRST_CONTACT)
+        if getattr(ticket_complaint(ticket), "is_accepted", False):
+            metrics.append(Metric.COMPLAINT_RESPONSE)
+    sla_meet(ticket=ticket, metrics=metrics, at=at)
+
+
+@transaction.atomic
+def sla_complaint_contact(
+    *, ticket: Ticket, contacted_at: datetime, answered_at: datetime | None
+) -> None:
+    """Contact with the complaining customer happened at `contacted_at` (first contact);
+    `answered_at`: when it brought the accepted complaint's answer (the response)."""
+    sla_meet(ticket=ticket, metrics=[Metric.COMPLAINT_FIRST_CONTACT], at=contacted_at)
+    if answered_at is not None:
+        sla_meet(ticket=ticket, metrics=[Metric.COMPLAINT_RESPONSE], at=answered_at)
 
 
 @transaction.atomic
@@ -715,6 +732,7 @@ __all__ = [
     "SlaAction",
     "pausing_statuses",
     "sla_cancel",
+    "sla_complaint_contact",
     "sla_complaint_received",
     "sla_complaint_stage_entered",
     "sla_customer_message",
