@@ -9,7 +9,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/servicedesk
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/0
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test faults lint format messages bench fuzz clean install
+.PHONY: run test faults lint format messages bench bench-data backup restore fuzz clean install
 
 install: $(STAMP)
 
@@ -61,6 +61,14 @@ fuzz: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/calendar.py
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python bench/sla_sweep.py
+
+# Backups of DATABASE_URL (pg_dump custom format) and MEDIA_ROOT's files, see the README.
+backup: $(STAMP)
+	$(BIN)/python manage.py backup $(if $(BACKUP_DIR),--output $(BACKUP_DIR))
+
+restore: $(STAMP)
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=<backup directory> (DATABASE_URL: an empty database)"; exit 2; }
+	$(BIN)/python manage.py restore $(BACKUP)
 
 clean:
 	rm -rf var/broker var/mail
