@@ -9,7 +9,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/servicedesk
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/0
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test faults lint format messages bench bench-data backup restore fuzz clean install
+.PHONY: run test faults lint format messages bench bench-data backup restore audit fuzz clean install
 
 install: $(STAMP)
 
@@ -58,9 +58,23 @@ fuzz: $(STAMP)
 	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_BROKER_URL) \
 		$(BIN)/python -m pytest -m fuzz -p no:cacheprovider tests/api
 
-bench: $(STAMP)
+# The production-sized database the benchmarks share (servicedesk_bench_scale; kept once
+# seeded, so this is quick after the first time).
+bench-data: $(STAMP)
+	$(BIN)/python bench/seed_scale.py
+
+# Every benchmark, one `name: value` line per figure (long: not part of make test).
+bench: $(STAMP) bench-data
 	$(BIN)/python bench/calendar.py
 	DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/python bench/sla_sweep.py
+	$(BIN)/python bench/seed_scale.py --clone servicedesk_bench_api
+	$(BIN)/python bench/api.py
+	$(BIN)/python bench/load.py
+
+# bandit over the product's code: offline, seconds (pip-audit needs a vulnerability
+# database online: see the README).
+audit: $(STAMP)
+	$(BIN)/bandit -q -c pyproject.toml -r .
 
 # Backups of DATABASE_URL (pg_dump custom format) and MEDIA_ROOT's files, see the README.
 backup: $(STAMP)

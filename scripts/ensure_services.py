@@ -39,7 +39,7 @@ def start_postgres(port: int) -> bool:
         return False
     version = os.path.basename(versions[-1])
     command = ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "start"]
-    return subprocess.run(command, check=False).returncode == 0  # noqa: S603
+    return subprocess.run(command, check=False).returncode == 0  # noqa: S603  # nosec B603
 
 
 def start_redis(port: int) -> bool:
@@ -49,7 +49,7 @@ def start_redis(port: int) -> bool:
         "redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "--port", str(port),
         "--save", "", "--appendonly", "no",
     ]  # fmt: skip
-    return subprocess.run(command, check=False).returncode == 0  # noqa: S603
+    return subprocess.run(command, check=False).returncode == 0  # noqa: S603  # nosec B603
 
 
 def ensure(name: str, url: str, default_port: int, start) -> bool:

@@ -72,7 +72,7 @@ def backup(output_root: Path) -> Path:
     args, env = _libpq(database)
     dump = target / DUMP_NAME
     command = [_tool("pg_dump"), "--format=custom", "--no-owner", f"--file={dump}", *args]
-    subprocess.run(  # noqa: S603 - fixed executable, arguments from settings
+    subprocess.run(  # noqa: S603 - fixed executable, arguments from settings  # nosec B603
         [*command, "--dbname", database["NAME"]],
         env=env,
         check=True,
@@ -128,7 +128,7 @@ def restore(source: Path) -> dict:
     connection.close()  # pg_restore works in its own session
     args, env = _libpq(database)
     command = [_tool("pg_restore"), "--no-owner", "--exit-on-error", "--single-transaction"]
-    subprocess.run(  # noqa: S603 - fixed executable, arguments from settings
+    subprocess.run(  # noqa: S603 - fixed executable, arguments from settings  # nosec B603
         [*command, *args, "--dbname", database["NAME"], str(source / DUMP_NAME)],
         env=env,
         check=True,

@@ -49,7 +49,7 @@ def quoted(names: Iterable[str]) -> str:
 def _insert_sql(table: str, columns: tuple[str, ...], pk_column: str) -> str:
     # Identifiers from model metadata; every value is a parameter.
     return (
-        f"INSERT INTO {quoted([table])} ({quoted(columns)}) "  # noqa: S608
+        f"INSERT INTO {quoted([table])} ({quoted(columns)}) "  # noqa: S608  # nosec B608
         f"VALUES ({', '.join(['%s'] * len(columns))}) RETURNING {quoted([pk_column])}"
     )
 
@@ -116,7 +116,7 @@ def _by_pk(model) -> tuple[str, RowReader]:
     fields = list(meta.concrete_fields)
     # Identifiers from model metadata; the key is a parameter.
     sql = (
-        f"SELECT {quoted(field.column for field in fields)} "  # noqa: S608
+        f"SELECT {quoted(field.column for field in fields)} "  # noqa: S608  # nosec B608
         f"FROM {quoted([meta.db_table])} WHERE {quoted([meta.pk.column])} = %s"
     )
     return sql, RowReader(model, fields)

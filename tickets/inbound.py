@@ -398,7 +398,7 @@ def _keep_rejected(raw: bytes, *, source: str, reason: str) -> RejectedInboundMa
         headers = BytesParser(policy=MAIL_POLICY).parsebytes(raw or b"", headersonly=True)
         sender = str(headers.get("From", ""))[:300]
         subject = str(headers.get("Subject", ""))[:300]
-    except Exception:  # noqa: S110 — the raw bytes are kept whatever the headers hold
+    except Exception:  # noqa: S110 — the raw bytes are kept whatever the headers hold  # nosec B110
         pass
     return RejectedInboundMail.objects.create(
         source=source[:200], reason=reason[:500], sender=sender, subject=subject, raw=raw or b""

@@ -116,14 +116,14 @@ def _token_query(vendor: str) -> _TokenQuery:
     quote = connection.ops.quote_name
     aggregate = _STRING_AGGREGATE.get(vendor)
     permission_names = (
-        f"(SELECT {aggregate}(granted.name, ' ') "  # noqa: S608
+        f"(SELECT {aggregate}(granted.name, ' ') "  # noqa: S608  # nosec B608
         f"FROM ({permission_names_sql('owner.id')}) AS granted)"
         if aggregate
         else "NULL"
     )
     # Identifiers from model metadata; the prefix is a parameter.
     sql = (
-        f"SELECT {token_columns}, {user_columns}, {permission_names} "  # noqa: S608
+        f"SELECT {token_columns}, {user_columns}, {permission_names} "  # noqa: S608  # nosec B608
         f"FROM {quote(ApiToken._meta.db_table)} token "
         f"JOIN {quote(user_model._meta.db_table)} owner "
         f"ON owner.{quote(user_model._meta.pk.column)} = "

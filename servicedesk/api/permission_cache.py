@@ -52,4 +52,4 @@ def permission_names_sql(user_id: str) -> str:
             JOIN auth_user_groups membership ON membership.group_id = granted.group_id
             WHERE membership.user_id = {user_id}
         )
-    """  # noqa: S608 (user_id is a placeholder or a column name, never a value)
+    """  # noqa: S608 (user_id is a placeholder or a column name, never a value)  # nosec B608

@@ -105,7 +105,7 @@ def _per_recipient_sql(columns: tuple[str, ...], recipients_sql: str) -> str:
     meta = OutboxMessage._meta
     # Identifiers from model metadata; every value is a parameter.
     return (
-        f"INSERT INTO {quoted([meta.db_table])} "  # noqa: S608
+        f"INSERT INTO {quoted([meta.db_table])} "  # noqa: S608  # nosec B608
         f"({quoted([*columns, meta.get_field('recipient').column])}) "
         f"SELECT {', '.join(['%s'] * len(columns))}, recipients.recipient "
         f"FROM ({recipients_sql}) AS recipients (recipient)"

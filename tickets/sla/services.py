@@ -217,7 +217,7 @@ def _clocks_and_plans_sql(columns: tuple[str, ...], row_count: int) -> str:
     row_placeholder = f"({', '.join(['%s'] * len(columns))})"
     # Identifiers from model metadata; every value is a parameter.
     return (
-        f"WITH new_clock AS (INSERT INTO {quoted([Clock._meta.db_table])} ({quoted(columns)}) "  # noqa: S608
+        f"WITH new_clock AS (INSERT INTO {quoted([Clock._meta.db_table])} ({quoted(columns)}) "  # noqa: S608  # nosec B608
         f"VALUES {', '.join([row_placeholder] * row_count)} "
         f"RETURNING id, ticket_id, metric, cycle, {quoted(copied)}), "
         f"new_plan AS (INSERT INTO {quoted([plan_meta.db_table])} ({quoted(plan_columns)}) "
