@@ -32,6 +32,15 @@ def _body_limit(request) -> int:
     return settings.DATA_UPLOAD_MAX_MEMORY_SIZE
 
 
+def largest_body_limit() -> int:
+    """The largest body any request may carry (for readers that must stop somewhere)."""
+    return max(
+        settings.INBOUND_MAIL_KEEP_MAX_BYTES,
+        settings.ATTACHMENT_MAX_BYTES + _MULTIPART_OVERHEAD,
+        settings.DATA_UPLOAD_MAX_MEMORY_SIZE,
+    )
+
+
 class ApiRequestMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
