@@ -130,3 +130,28 @@ def test_kept_mail_is_purged_after_the_retention_period(settings, gateway):
     assert not RejectedInboundMail.objects.exists()
     assert not old.raw.storage.exists(old_file)
     assert Ticket.objects.count() == 2  # tickets stay; only the raw copies go
+
+
+def test_the_beat_purges_daily_through_a_registered_task(settings):
+    from servicedesk.celery import app
+    from tickets.tasks import inbound_mail_purge_task
+
+    entry = settings.CELERY_BEAT_SCHEDULE["inbound-mail-purge"]
+    assert app.tasks[entry["task"]].name == inbound_mail_purge_task.name == entry["task"]
+    assert entry["schedule"].hour == {3}
+    inbound_mail_ingest(mail(), source="test")
+    assert inbound_mail_purge_task() == 0  # within the retention period
+    assert InboundMail.objects.count() == 1
+
+
+def test_an_oversized_message_in_a_mailbox_is_kept_as_refused(tmp_path, settings, capsys):
+    settings.INBOUND_MAIL_MAX_BYTES = 1_000
+    box = mailbox.mbox(tmp_path / "inbox.mbox", create=True)
+    box.add(mail(body="x" * 2_000))
+    box.flush()
+
+    call_command("ingest_mail", str(tmp_path / "inbox.mbox"))
+
+    assert "rejected=1" in capsys.readouterr().out
+    assert "at most" in RejectedInboundMail.objects.get().reason
+    assert not Ticket.objects.exists() and not InboundMail.objects.exists()
