@@ -49,11 +49,16 @@ class ApiTokenAdmin(admin.ModelAdmin):
             name=obj.name,
             scopes=form.cleaned_data["scopes"],
             rate_per_minute=obj.rate_per_minute,
+            actor=request.user,
         )
         obj.pk = token.pk
         messages.warning(
             request, _("Copy the token now; it is not shown again: %(token)s") % {"token": plain}
         )
+
+    def log_addition(self, request, obj, message):
+        """api_token_issue writes the history entry itself (as it does for the API)."""
+        return None
 
     @admin.action(description=_("Revoke the selected tokens"))
     def revoke(self, request, queryset):

@@ -40,13 +40,13 @@ def _check_values(values, allowed, message, field) -> list[str]:
 
 def _audit_token(token: ApiToken, *, actor, action_flag: int, change: str) -> None:
     """The token's history: a log line always, and the admin's history entry when a
-    person acted (the management command has no user to name; its line says so)."""
+    person acted (`manage.py create_api_token` runs as nobody; its line says so)."""
     logger.info(
         "api token %s (%s) %s by %s for user %s, scopes %s",
         token.prefix,
         token.name,
         change,
-        getattr(actor, "username", None) or "management command",
+        getattr(actor, "username", None) or "no user (manage.py)",
         token.user_id,
         ",".join(token.scopes),
     )

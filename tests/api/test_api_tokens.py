@@ -165,3 +165,17 @@ def test_the_command_refuses_bad_input_and_writes_nothing(integration, options, 
     with pytest.raises(CommandError, match=message):
         call_command("create_api_token", name="CRM", stdout=io.StringIO(), **options)
     assert ApiToken.objects.count() == 0
+
+
+def test_a_token_issued_in_the_admin_has_one_history_entry(client, integration):
+    administrator = UserFactory(role=Role.ADMINISTRATOR, is_staff=True, is_superuser=True)
+    client.force_login(administrator)
+    response = client.post(
+        "/admin/api/apitoken/add/",
+        {"name": "CRM", "user": integration.pk, "scopes": ["tickets:read"]},
+    )
+    assert response.status_code == 302
+    token = ApiToken.objects.get()
+    assert list(LogEntry.objects.values_list("user_id", "object_id", "action_flag")) == [
+        (administrator.pk, str(token.pk), ADDITION)
+    ]
