@@ -167,10 +167,27 @@ def test_tickets_are_created_through_a_redis_outage_and_every_webhook_goes_once(
         assert len(delivery_ids) == len(created)
         assert len(set(delivery_ids)) == len(created)
         assert set(rows.values_list("ticket_id", flat=True)) == set(created)
+
+        # Back to normal: ready, the rate limit on Redis again, the outage counted and
+        # logged once when it began and once when it ended (one gunicorn process).
+        status, readiness = HttpClient(port).call("GET", "/readyz")
+        assert (status, readiness["status"]) == (200, "ok")
+        throttle = readiness["checks"]["throttle"]
+        assert throttle["outages"] == 1
+        # Every create while Redis was away passed unthrottled (give or take the requests
+        # in flight at the kill; those until the next probe after its return count too).
+        assert (
+            created_during_outage - INTEGRATIONS <= throttle["unthrottled_requests"] <= len(created)
+        )
+        web_log = (tmp_path / "web.log").read_text()
+        assert web_log.count("rate-limit Redis unreachable") == 1
+        assert web_log.count("rate-limit Redis reachable again") == 1
+        assert "Traceback" not in web_log
         print(  # the figures of the run, for the report
             f"\noutage {OUTAGE_SECONDS:.0f} s: {len(created)} tickets created "
             f"({created_during_outage} during the outage), webhook backlog peaked at "
-            f"{backlog}, all {len(delivery_ids)} delivered once"
+            f"{backlog}, all {len(delivery_ids)} delivered once; "
+            f"{throttle['unthrottled_requests']} requests passed unthrottled"
         )
     finally:
         stop_event.set()
