@@ -29,6 +29,7 @@ import csv  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
 import secrets  # noqa: E402
+import shutil  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import tempfile  # noqa: E402
@@ -278,7 +279,9 @@ def main() -> int:
     parser.add_argument("--template", default="servicedesk_bench_scale")
     parser.add_argument("--database", default="servicedesk_bench_load")
     parser.add_argument("--sweep-interval", type=float, help="seconds (settings' default: 30)")
-    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the database and the logs afterwards"
+    )
     args = parser.parse_args()
 
     scratch = Path(tempfile.mkdtemp(prefix="servicedesk-load-"))
@@ -376,6 +379,10 @@ def main() -> int:
     connections.close_all()
     if not args.keep:
         drop_database(args.database)
+        # The world file holds live tokens and sessions; the logs are only for --keep.
+        shutil.rmtree(scratch, ignore_errors=True)
+    else:
+        print(f"load_scratch_directory: {scratch}")
     return 0
 
 
