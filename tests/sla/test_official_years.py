@@ -243,3 +243,37 @@ def test_the_command_refuses_a_bad_file_or_a_non_administrator(administrator, ma
     with pytest.raises(CommandError, match="administrators"):
         call_command("import_official_year", str(good), country="CN", year=2027, user="manager")
     assert not OfficialYear.objects.exists()
+
+
+@pytest.fixture
+def broker_down():
+    """The Celery app publishes to a port where nothing listens (no broker at all)."""
+    from tests.redis_door import unused_port
+
+    def repoint(url):
+        celery_app.conf.update(broker_write_url=url)
+        celery_app._pool = None
+        celery_app.amqp._producer_pool = None
+
+    repoint(f"redis://127.0.0.1:{unused_port()}/0")
+    yield
+    repoint(None)
+
+
+def test_with_the_broker_down_the_import_still_replans_its_clocks(
+    administrator, new_ticket, clock_at, broker_down, django_capture_on_commit_callbacks, caplog
+):
+    clock_at(shanghai(2027, 2, 19, 10, 0))  # Friday
+    ticket = new_ticket(kind=Kind.FEEDBACK)
+    clock = Clock.objects.get(ticket=ticket, metric=Metric.FEEDBACK_REPLY)
+    assert clock.due_at == shanghai(2027, 2, 24, 10, 0)
+
+    # The import has committed: a broker that cannot take the re-plan must neither turn
+    # the answer into an error nor lose the re-plan (it runs here instead).
+    with django_capture_on_commit_callbacks(execute=True):
+        import_2027(administrator)
+
+    clock.refresh_from_db()
+    assert clock.due_at == shanghai(2027, 2, 23, 10, 0)
+    assert clock.plans.last().reason == PlanReason.CALENDAR_CHANGED
+    assert any("runs in this process" in record.getMessage() for record in caplog.records)

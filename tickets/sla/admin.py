@@ -7,11 +7,11 @@ or a clock uses is refused (PROTECT) and the admin lists what still uses it.
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from servicedesk.admin import ReadOnlyAdmin, ReadOnlyTabularInline
+from servicedesk.enqueue import enqueue_after_commit
 
 from .models import Calendar, CalendarException, Clock, ClockPlan, Policy, Target, WorkingHours
 from .official_admin import warn_about_missing_years
@@ -62,7 +62,7 @@ class CalendarExceptionInline(admin.TabularInline):
 
 
 def _replan_after_commit(task, object_id: int) -> None:
-    transaction.on_commit(lambda: task.delay(object_id))
+    enqueue_after_commit(task, object_id)
 
 
 @admin.register(Calendar)

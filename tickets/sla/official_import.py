@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from servicedesk.enqueue import enqueue_after_commit
 from servicedesk.exceptions import AuthorityError, ValidationError
 
 from .models import Calendar, ExceptionKind
@@ -186,12 +187,12 @@ def official_year_import(
         calendars.update(revision=uuid.uuid4())
         policy_table_changed()
         calendar_ids = list(calendars.filter(is_24x7=False).values_list("pk", flat=True))
-        transaction.on_commit(lambda: _replan(calendar_ids))
+        _replan_after_commit(calendar_ids)
     return official
 
 
-def _replan(calendar_ids: list[int]) -> None:
+def _replan_after_commit(calendar_ids: list[int]) -> None:
     from .tasks import sla_replan_calendar
 
     for calendar_id in calendar_ids:
-        sla_replan_calendar.delay(calendar_id)
+        enqueue_after_commit(sla_replan_calendar, calendar_id)
