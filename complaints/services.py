@@ -160,9 +160,11 @@ def parse_amount(value) -> Decimal:
         amount = Decimal(str(value).strip()) if value not in (None, "") else Decimal("0")
     except (InvalidOperation, ValueError):
         raise ValidationError(MSG_AMOUNT_INVALID, field="amount") from None
-    if not amount.is_finite() or amount != amount.quantize(Decimal("0.01")):
+    # The bound first: quantizing 1e30 to cents exceeds Decimal's precision and raises.
+    # Ten integer digits is what the column (12 digits, 2 decimals) holds.
+    if not amount.is_finite() or abs(amount) >= Decimal("1e10"):
         raise ValidationError(MSG_AMOUNT_INVALID, field="amount")
-    if amount >= Decimal("1e10"):
+    if amount != amount.quantize(Decimal("0.01")):
         raise ValidationError(MSG_AMOUNT_INVALID, field="amount")
     if amount < 0:
         raise ValidationError(MSG_AMOUNT_NEGATIVE, field="amount")
@@ -187,7 +189,8 @@ def complaint_open(
     subject: str,
     severity: str,
     category: ComplaintCategory,
-    customer: Customer | None,
+    # None: an anonymous caller (the page offers "No customer recorded" too).
+    customer: Customer | None = None,
     source: str = Channel.COMPLAINT_HOTLINE,
     complexity: str = ComplaintComplexity.GENERAL,
     description: str = "",
@@ -485,28 +488,18 @@ def complaint_reopen(
     return complaint
 
 
-@transaction.atomic
-def complaint_change_severity(
-    *,
-    complaint: Complaint,
-    actor,
-    severity: str,
-    reason: str = "",
-    expected_version: int | None = None,
-) -> Complaint:
-    """Anyone may raise the severity; only supervisors and above lower it. Re-plans the SLA."""
+def _severity_apply(complaint: Complaint, actor, severity: str) -> bool:
+    """Change the locked complaint's severity (checked first); False if it already was."""
     require_choice("severity", severity, Severity)
-    complaint = _lock(complaint, expected_version=expected_version)
     before = complaint.severity
     if before == severity:
-        return complaint
+        return False
     if complaint.is_closed:
         raise StageError(MSG_COMPLAINT_CLOSED, field="severity")
     lowering = SEVERITY_RANK[severity] < SEVERITY_RANK[before]
     if lowering and not _has_perm(actor, "complaints.lower_complaint_severity"):
         raise AuthorityError(MSG_LOWER_SEVERITY, field="severity")
     complaint.severity = severity
-    _touch(complaint, "severity")
     record_event(
         complaint.ticket,
         actor,
@@ -518,29 +511,19 @@ def complaint_change_severity(
     ticket_services.ticket_change_priority(
         ticket=complaint.ticket, actor=actor, priority=PRIORITY_FOR_SEVERITY[severity]
     )
-    # The severity chooses the response target: re-plan from the original start.
-    sla.on_terms_changed(complaint.ticket, at=timezone.now())
-    event_publish(
-        "complaint.severity_changed", _webhook_payload(complaint), ticket=complaint.ticket
-    )
-    return complaint
+    return True
 
 
-@transaction.atomic
-def complaint_change_complexity(
-    *, complaint: Complaint, actor, complexity: str, expected_version: int | None = None
-) -> Complaint:
-    """General (24 h) or complex (5 business days) resolution; re-plans the SLA."""
+def _complexity_apply(complaint: Complaint, actor, complexity: str) -> bool:
+    """Change the locked complaint's complexity: needs the authority of its (new) severity."""
     require_choice("complexity", complexity, ComplaintComplexity)
-    complaint = _lock(complaint, expected_version=expected_version)
     before = complaint.complexity
     if before == complexity:
-        return complaint
+        return False
     if complaint.is_closed:
         raise StageError(MSG_COMPLAINT_CLOSED, field="complexity")
     require_authority(actor, complaint.severity)
     complaint.complexity = complexity
-    _touch(complaint, "complexity")
     record_event(
         complaint.ticket,
         actor,
@@ -559,7 +542,60 @@ def complaint_change_complexity(
             else Complexity.SIMPLE
         },
     )
+    return True
+
+
+def _terms_changed(complaint: Complaint, *, severity_changed: bool) -> None:
+    _touch(complaint, "severity", "complexity")
+    # Severity chooses the response target, complexity the resolution: re-plan from the start.
     sla.on_terms_changed(complaint.ticket, at=timezone.now())
+    if severity_changed:
+        event_publish(
+            "complaint.severity_changed", _webhook_payload(complaint), ticket=complaint.ticket
+        )
+
+
+@transaction.atomic
+def complaint_change_terms(
+    *,
+    complaint: Complaint,
+    actor,
+    severity: str,
+    complexity: str,
+    expected_version: int | None = None,
+) -> Complaint:
+    """Set severity and complexity as one change: both are written or neither (the page's
+    form and the API's severity endpoint). Anyone may raise the severity, only supervisors
+    and above lower it; the complexity changes under the resulting severity's authority."""
+    require_choice("severity", severity, Severity)
+    require_choice("complexity", complexity, ComplaintComplexity)
+    complaint = _lock(complaint, expected_version=expected_version)
+    severity_changed = _severity_apply(complaint, actor, severity)
+    complexity_changed = _complexity_apply(complaint, actor, complexity)
+    if severity_changed or complexity_changed:
+        _terms_changed(complaint, severity_changed=severity_changed)
+    return complaint
+
+
+@transaction.atomic
+def complaint_change_severity(
+    *, complaint: Complaint, actor, severity: str, expected_version: int | None = None
+) -> Complaint:
+    """Change the severity alone; re-plans the SLA."""
+    complaint = _lock(complaint, expected_version=expected_version)
+    if _severity_apply(complaint, actor, severity):
+        _terms_changed(complaint, severity_changed=True)
+    return complaint
+
+
+@transaction.atomic
+def complaint_change_complexity(
+    *, complaint: Complaint, actor, complexity: str, expected_version: int | None = None
+) -> Complaint:
+    """General (24 h) or complex (5 business days) resolution; re-plans the SLA."""
+    complaint = _lock(complaint, expected_version=expected_version)
+    if _complexity_apply(complaint, actor, complexity):
+        _terms_changed(complaint, severity_changed=False)
     return complaint
 
 

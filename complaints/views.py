@@ -283,14 +283,12 @@ def change_terms(request, reference: str):
     if not form.is_valid():
         return _after_change(request, complaint, bound={"severity": form})
     try:
-        complaint = services.complaint_change_severity(
+        complaint = services.complaint_change_terms(
             complaint=complaint,
             actor=request.user,
             severity=form.cleaned_data["severity"],
+            complexity=form.cleaned_data["complexity"],
             expected_version=form.cleaned_data["version"],
-        )
-        services.complaint_change_complexity(
-            complaint=complaint, actor=request.user, complexity=form.cleaned_data["complexity"]
         )
     except ServiceDeskError as error:
         add_service_error(form, error)

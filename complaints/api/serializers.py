@@ -186,3 +186,4 @@ class ReopenInput(InputSerializer):
 
 class SeverityInput(InputSerializer):
     severity = serializers.ChoiceField(choices=Severity.choices)
+    complexity = serializers.ChoiceField(choices=ComplaintComplexity.choices, required=False)
