@@ -16,16 +16,24 @@ class ComplaintsConfig(AppConfig):
         from staff.models import Role
         from staff.roles import grant_to_roles
         from tickets.audit import register_action_labels
-        from tickets.services import register_status_guard
+        from tickets.models import Kind
+        from tickets.services import register_kind_owner, register_status_guard
 
         from .demo import seed_complaints_step
         from .models import ComplaintComplexity, Severity, Stage
         from .selectors import compensation_event_text, contact_event_text
-        from .services import ComplaintAction, complaint_ticket_status_guard
+        from .services import COMPLAINTS_APP, ComplaintAction, complaint_ticket_status_guard
         from .views import complaint_panel_context
 
         register_ticket_panel("complaints/_stage_panel.html", complaint_panel_context)
         register_status_guard(complaint_ticket_status_guard)
+        # One way in: a complaint ticket is opened only by complaint_open.
+        register_kind_owner(
+            Kind.COMPLAINT,
+            app_label=COMPLAINTS_APP,
+            page_url_name="complaints:new",
+            api_path="/api/v1/complaints/",
+        )
         register_demo_step(seed_complaints_step)
         # How the complaint's audited fields read in the ticket timeline.
         register_event_field("stage", label=_("stage"), choices=Stage)

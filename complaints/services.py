@@ -106,6 +106,8 @@ MSG_RESOLVE_BEFORE_CLOSED = _(
     "This complaint is at “%(stage)s”; finish its steps (up to follow-up and close) first."
 )
 
+# The ticket services open a complaint's ticket only for this app (see apps.py).
+COMPLAINTS_APP = "complaints"
 # The ticket's queue priority mirrors the complaint's severity.
 PRIORITY_FOR_SEVERITY = {
     Severity.URGENT: Priority.URGENT,
@@ -220,6 +222,7 @@ def complaint_open(
         assignee=assignee,
         product=product,
         customer_demand=customer_demand,
+        opened_by=COMPLAINTS_APP,
     )
     complaint = Complaint.objects.create(
         ticket=ticket,

@@ -7,10 +7,12 @@ lets the SLA engine react and queues outgoing work — all in one transaction.
 import hashlib
 import mimetypes
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -85,6 +87,50 @@ _status_guards: list[StatusGuard] = []
 def register_status_guard(guard: StatusGuard) -> None:
     if guard not in _status_guards:
         _status_guards.append(guard)
+
+
+@dataclass(frozen=True)
+class KindOwner:
+    """An app whose workflow alone opens tickets of a kind: a complaint needs its severity,
+    category and clocks, which a bare ticket lacks [S0 §03, S1 §5.3]."""
+
+    app_label: str
+    page_url_name: str
+    api_path: str
+
+
+_kind_owners: dict[str, KindOwner] = {}
+MSG_KIND_OWNED = _(
+    "A %(kind)s is opened through its own workflow: use the page %(page)s or "
+    "POST %(api)s, so that its severity, category and clocks are recorded."
+)
+MSG_KIND_CHANGE_OWNED = _(
+    "A ticket cannot become or stop being a %(kind)s by a change of kind: open it on "
+    "the page %(page)s or with POST %(api)s."
+)
+
+
+def register_kind_owner(kind: str, *, app_label: str, page_url_name: str, api_path: str) -> None:
+    _kind_owners[kind] = KindOwner(app_label, page_url_name, api_path)
+
+
+def kind_owner(kind: str) -> KindOwner | None:
+    return _kind_owners.get(kind)
+
+
+def _kind_owned_message(message, kind: str) -> str:
+    owner = _kind_owners[kind]
+    return message % {
+        "kind": Kind(kind).label.lower(),
+        "page": reverse(owner.page_url_name),
+        "api": owner.api_path,
+    }
+
+
+def _refuse_owned_kind(kind: str, opened_by: str) -> None:
+    owner = _kind_owners.get(kind)
+    if owner is not None and owner.app_label != opened_by:
+        raise ValidationError(_kind_owned_message(MSG_KIND_OWNED, kind), field="kind")
 
 
 def _lock(ticket: Ticket, *, expected_version: int | None = None) -> Ticket:
@@ -171,12 +217,20 @@ def ticket_create(
     purchase_date: date | None = None,
     customer_demand: str = "",
     preferred_contact_time: str = "",
+    opened_by: str = "tickets",
 ) -> Ticket:
-    """Open a ticket; an intake template's required fields must all be given."""
+    """Open a ticket; an intake template's required fields must all be given.
+
+    A kind another app owns (a complaint) is opened only by that app (`opened_by`, its
+    label); anyone else is told where to go.
+    """
     if not subject or not subject.strip():
         raise ValidationError(MSG_REQUIRED, field="subject")
     require_choice("channel", channel, Channel)
     require_choice("kind", kind, Kind)
+    _refuse_owned_kind(kind, opened_by)
+    if intake_template is not None:
+        _refuse_owned_kind(intake_template.kind, opened_by)
     require_choice("complexity", complexity, Complexity)
     if intake_template is not None:
         priority = priority or intake_template.default_priority
@@ -452,6 +506,12 @@ def ticket_update_details(
         if field in changes:
             require_choice(field, changes[field], choices)
     ticket = _lock(ticket, expected_version=expected_version)
+    if "kind" in changes and changes["kind"] != ticket.kind:
+        for kind in (ticket.kind, changes["kind"]):
+            if kind in _kind_owners:
+                raise ValidationError(
+                    _kind_owned_message(MSG_KIND_CHANGE_OWNED, kind), field="kind"
+                )
     changed = []
     for field, value in changes.items():
         before = getattr(ticket, field)

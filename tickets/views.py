@@ -36,6 +36,7 @@ from .forms import (
 from .models import Attachment, IntakeTemplate, Ticket
 from .selectors import agent_queue, ticket_for_user, ticket_timeline
 from .services import (
+    kind_owner,
     ticket_assign,
     ticket_attach,
     ticket_change_priority,
@@ -254,6 +255,15 @@ def new(request):
             request, "tickets/new_choose.html", _chooser_context(request, choice), status=INVALID
         )
     template = choice.cleaned_data["template"]
+    owner = kind_owner(template.kind) if template is not None else None
+    if owner is not None and request.method == "GET":
+        # The scenario belongs to another workflow (a complaint): its own page opens it.
+        messages.info(
+            request,
+            _("A %(kind)s is opened on this page, with its severity and category.")
+            % {"kind": template.get_kind_display().lower()},
+        )
+        return redirect(owner.page_url_name)
     status = 200
     if request.method == "POST":
         form = NewTicketForm(request.POST, template=template)
