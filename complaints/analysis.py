@@ -4,10 +4,13 @@ recurrence, the trend against the previous month, time per stage and SLA met % [
 Months are calendar months in the desk's time zone (settings.TIME_ZONE), and a complaint
 belongs to the month in which it was received (Complaint.opened_at).
 
-Recurrence (stated on the page too): a complaint is *recurrent* when, in the 90 days
-before it was received, the same customer or the same category already had a complaint.
-A category's recurrence rate is the share of its complaints of the month that are
-recurrent. The repeat-customer rate counts the same-customer half alone.
+Recurrence (stated on the page too): a complaint *recurs* when the same customer already
+complained in the same category in the window before it was received (90 days by default,
+settings.COMPLAINT_RECURRENCE_WINDOW_DAYS). A category's recurrence rate is the share of
+its complaints of the month that recur, so a fix that stops one customer's problem
+coming back shows as a lower rate. The repeat-customer rate counts the same customer in
+any category. Each category's share of the month and its change from the previous month
+are reported beside it.
 """
 
 from collections import Counter, defaultdict
@@ -31,7 +34,6 @@ from .models import (
 )
 from .selectors import sla_clock_model
 
-RECURRENCE_WINDOW = timedelta(days=90)
 TOP_CATEGORIES = 3
 HISTORY_MONTHS = 6
 
@@ -77,20 +79,30 @@ def _rate(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-def _recurrence_flags(complaints):
-    """Annotate each complaint with whether its customer / category had one in 90 days."""
-    earlier = Complaint.objects.filter(
+def recurrence_window_days() -> int:
+    return settings.COMPLAINT_RECURRENCE_WINDOW_DAYS
+
+
+def _recurrence_flags(complaints, window: timedelta):
+    """Annotate each complaint with whether its customer complained within the window
+    before: in the same category (recurrent) or in any (repeat customer)."""
+    same_customer_earlier = Complaint.objects.filter(
         opened_at__lt=OuterRef("opened_at"),
-        opened_at__gte=OuterRef("opened_at") - RECURRENCE_WINDOW,
+        opened_at__gte=OuterRef("opened_at") - window,
+        ticket__customer__isnull=False,
+        ticket__customer=OuterRef("ticket__customer"),
     ).exclude(pk=OuterRef("pk"))
     return complaints.annotate(
-        customer_recurrent=Exists(
-            earlier.filter(
-                ticket__customer__isnull=False, ticket__customer=OuterRef("ticket__customer")
-            )
-        ),
-        category_recurrent=Exists(earlier.filter(category=OuterRef("category"))),
+        recurrent=Exists(same_customer_earlier.filter(category=OuterRef("category"))),
+        repeat_customer=Exists(same_customer_earlier),
     )
+
+
+def _share_change(share: float | None, previous_share: float | None) -> float | None:
+    """Change of a category's share in percentage points (as a fraction, 0.1 = 10 points)."""
+    if share is None or previous_share is None:
+        return None
+    return round(share - previous_share, 4)
 
 
 def _stage_average_minutes(complaint_ids: list[int], opened: dict[int, datetime]) -> dict:
@@ -148,17 +160,12 @@ def _history(month: Month) -> list[dict]:
 
 def monthly_analysis_compute(month: Month) -> dict:
     """The month's figures as JSON-ready data (names in both languages for the page)."""
+    window_days = recurrence_window_days()
     rows = list(
         _recurrence_flags(
-            Complaint.objects.filter(opened_at__gte=month.start, opened_at__lt=month.end)
-        ).values(
-            "pk",
-            "category_id",
-            "severity",
-            "opened_at",
-            "customer_recurrent",
-            "category_recurrent",
-        )
+            Complaint.objects.filter(opened_at__gte=month.start, opened_at__lt=month.end),
+            timedelta(days=window_days),
+        ).values("pk", "category_id", "severity", "opened_at", "recurrent", "repeat_customer")
     )
     by_category: dict[int, list[dict]] = defaultdict(list)
     for row in rows:
@@ -169,7 +176,8 @@ def monthly_analysis_compute(month: Month) -> dict:
         .annotate(count=Count("pk"))
         .values_list("category_id", "count")
     )
-    categories = ComplaintCategory.objects.in_bulk(list(by_category))
+    previous_total = sum(previous_counts.values())
+    categories = ComplaintCategory.objects.in_bulk(list({*by_category, *previous_counts}))
     ranked = sorted(by_category, key=lambda pk: (-len(by_category[pk]), categories[pk].name, pk))[
         :TOP_CATEGORIES
     ]
@@ -185,27 +193,34 @@ def monthly_analysis_compute(month: Month) -> dict:
     ):
         root_causes[category_id][root_cause] = count
 
+    def category_figures(pk: int) -> dict:
+        members = by_category.get(pk, [])
+        count, previous = len(members), previous_counts.get(pk, 0)
+        share, previous_share = _rate(count, len(rows)), _rate(previous, previous_total)
+        recurrent = sum(1 for row in members if row["recurrent"])
+        return {
+            "category_id": pk,
+            "name": categories[pk].name,
+            "name_en": categories[pk].name_en,
+            "count": count,
+            "share": share,
+            "previous_count": previous,
+            "previous_share": previous_share,
+            "share_change": _share_change(share, previous_share),
+            "change": count - previous,
+            "change_rate": _rate(count - previous, previous),
+            "recurrent": recurrent,
+            "recurrence_rate": _rate(recurrent, count),
+            "repeat_customer_rate": _rate(
+                sum(1 for row in members if row["repeat_customer"]), count
+            ),
+        }
+
     top = []
     for pk in ranked:
-        members = by_category[pk]
-        count, previous = len(members), previous_counts.get(pk, 0)
-        recurrent = sum(
-            1 for row in members if row["customer_recurrent"] or row["category_recurrent"]
-        )
-        repeat_customers = sum(1 for row in members if row["customer_recurrent"])
         top.append(
             {
-                "category_id": pk,
-                "name": categories[pk].name,
-                "name_en": categories[pk].name_en,
-                "count": count,
-                "share": _rate(count, len(rows)),
-                "previous_count": previous,
-                "change": count - previous,
-                "change_rate": _rate(count - previous, previous),
-                "recurrent": recurrent,
-                "recurrence_rate": _rate(recurrent, count),
-                "repeat_customer_rate": _rate(repeat_customers, count),
+                **category_figures(pk),
                 "root_causes": [
                     {"root_cause": cause, "count": n}
                     for cause, n in sorted(
@@ -214,18 +229,20 @@ def monthly_analysis_compute(month: Month) -> dict:
                 ],
             }
         )
-    previous_total = sum(previous_counts.values())
+    every_category = sorted(
+        (category_figures(pk) for pk in categories),
+        key=lambda item: (-item["count"], -item["previous_count"], item["name"]),
+    )
     return {
         "month": str(month),
+        "recurrence_window_days": window_days,
         "total": len(rows),
         "previous_total": previous_total,
         "change": len(rows) - previous_total,
         "by_severity": dict(Counter(row["severity"] for row in rows)),
-        "recurrence_rate": _rate(
-            sum(1 for row in rows if row["customer_recurrent"] or row["category_recurrent"]),
-            len(rows),
-        ),
+        "recurrence_rate": _rate(sum(1 for row in rows if row["recurrent"]), len(rows)),
         "top_categories": top,
+        "categories": every_category,
         "stage_average_minutes": _stage_average_minutes(
             month_ids, {row["pk"]: row["opened_at"] for row in rows}
         ),
@@ -247,6 +264,8 @@ def complaint_monthly_analysis_generate(*, month: Month) -> MonthlyComplaintAnal
 def monthly_analysis_for(month: Month) -> tuple[dict, MonthlyComplaintAnalysis | None]:
     """The stored figures if the month was stored, else computed now (not stored)."""
     stored = MonthlyComplaintAnalysis.objects.filter(month=month.first_day).first()
-    if stored is not None:
+    # Figures stored before recurrence meant "same customer, same category" carry no
+    # window: they are computed afresh rather than shown under the new definition.
+    if stored is not None and "recurrence_window_days" in stored.data:
         return stored.data, stored
     return monthly_analysis_compute(month), None

@@ -490,11 +490,11 @@ def _monthly_context(request, month: Month) -> dict:
     data, stored = monthly_analysis_for(month)
     language = request.LANGUAGE_CODE if hasattr(request, "LANGUAGE_CODE") else "zh-hans"
     root_labels = dict(RootCause.choices)
-    for item in data["top_categories"]:
+    for item in [*data["top_categories"], *data.get("categories", [])]:
         item["display_name"] = (
             item["name_en"] if language.startswith("en") and item["name_en"] else item["name"]
         )
-        for cause in item["root_causes"]:
+        for cause in item.get("root_causes", []):
             cause["label"] = root_labels.get(cause["root_cause"], cause["root_cause"])
     # In stage order (a stored JSON object does not keep its key order).
     averages = data["stage_average_minutes"]

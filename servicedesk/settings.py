@@ -343,6 +343,9 @@ WEBHOOK_DENIED_NETWORKS = env.list(
 API_IDEMPOTENCY_TTL_HOURS = env.int("API_IDEMPOTENCY_TTL_HOURS", default=24)
 # Inbound e-mail to this address opens a complaint on the complaint-mailbox channel [S1 §5.3].
 COMPLAINT_MAILBOX_ADDRESS = env.str("COMPLAINT_MAILBOX_ADDRESS", default="complaints@localhost")
+# A complaint recurs when the same customer complained in the same category this many days
+# before (the monthly analysis's recurrence rate) [S0 §03].
+COMPLAINT_RECURRENCE_WINDOW_DAYS = env.int("COMPLAINT_RECURRENCE_WINDOW_DAYS", default=90)
 # Inbound mail (tickets/inbound.py): the largest message accepted (room for an attachment
 # of the largest size and its envelope); a larger one, up to INBOUND_MAIL_KEEP_MAX_BYTES,
 # is still read and kept verbatim as refused (413); beyond that it is refused unread.

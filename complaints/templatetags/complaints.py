@@ -43,6 +43,15 @@ def percent(value) -> str:
 
 
 @register.filter
+def points(value) -> str:
+    """A change of a rate (0.125) as signed percentage points ("+12.5")."""
+    if value is None or value == "":
+        return "—"
+    text = f"{float(value) * 100:+.1f}".replace(".0", "")
+    return "0" if text in ("+0", "-0") else text
+
+
+@register.filter
 def signed(value) -> str:
     if value is None:
         return "—"

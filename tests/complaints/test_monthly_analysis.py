@@ -1,5 +1,5 @@
 """The monthly analysis on a crafted data set whose answers are worked out by hand:
-top 3 categories, root causes, recurrence (90 days, same customer or category), trend,
+top 3 categories, root causes, recurrence (90 days, same customer and category), trend,
 time per stage, month boundaries in Asia/Shanghai."""
 
 from datetime import datetime, timedelta
@@ -111,23 +111,25 @@ def test_the_top_three_categories_with_their_counts_and_trend(crafted):
     assert top[0]["share"] == 0.4
 
 
-def test_recurrence_counts_the_same_customer_or_category_in_the_previous_90_days(crafted):
+def test_recurrence_counts_the_same_customer_in_the_same_category_in_the_previous_90_days(
+    crafted,
+):
     top = monthly_analysis_compute(Month.parse("2026-10"))["top_categories"]
     rates = {
         item["name_en"]: (item["recurrence_rate"], item["repeat_customer_rate"]) for item in top
     }
-    # Quality: September's two quality complaints make all four recurrent; R1 came twice.
-    assert rates["Product quality"] == (1.0, 0.25)
-    # Delivery: b1 is the first (new customer); b2 by category; b3 by category and customer
-    # X, whose August complaint lies 85 days before.
-    assert rates["Delivery"] == (0.6667, 0.3333)
+    # Quality: R1 came back in the same category (a4); September's complaints were others'.
+    assert rates["Product quality"] == (0.25, 0.25)
+    # Delivery: X's August complaint (85 days before b3) was in another category: a repeat
+    # customer, not a recurrence.
+    assert rates["Delivery"] == (0.0, 0.3333)
     # Billing: P's June complaint is 128 days before c1 — outside the window.
-    assert rates["Billing"] == (0.5, 0.0)
+    assert rates["Billing"] == (0.0, 0.0)
 
 
 def test_the_overall_recurrence_and_the_month_boundaries_follow_shanghai_time(crafted):
     data = monthly_analysis_compute(Month.parse("2026-10"))
-    assert data["recurrence_rate"] == 0.7
+    assert data["recurrence_rate"] == 0.1
     november = monthly_analysis_compute(Month.parse("2026-11"))
     assert november["total"] == 1
     assert november["previous_total"] == 10
