@@ -16,9 +16,11 @@ class ComplaintsConfig(AppConfig):
         from staff.models import Role
         from staff.roles import grant_to_roles
         from tickets.audit import register_action_labels
+        from tickets.extensions import register_handling_guard, register_kind_owner
         from tickets.models import Kind
-        from tickets.services import register_kind_owner, register_status_guard
+        from tickets.services import register_status_guard
 
+        from .authority import complaint_handling_guard
         from .demo import seed_complaints_step
         from .models import ComplaintComplexity, Severity, Stage
         from .selectors import compensation_event_text, contact_event_text
@@ -27,6 +29,7 @@ class ComplaintsConfig(AppConfig):
 
         register_ticket_panel("complaints/_stage_panel.html", complaint_panel_context)
         register_status_guard(complaint_ticket_status_guard)
+        register_handling_guard(complaint_handling_guard)
         # One way in: a complaint ticket is opened only by complaint_open.
         register_kind_owner(
             Kind.COMPLAINT,

@@ -8,15 +8,20 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
-from servicedesk.exceptions import AuthorityError
+from servicedesk.exceptions import AuthorityError, ValidationError
 from staff.models import StaffLevel
+from tickets.models import Kind, Status
 
-from .models import LEVEL_ORDER, ApprovalLimit, ComplaintAuthority, Severity
+from .models import LEVEL_ORDER, ApprovalLimit, Complaint, ComplaintAuthority, Severity
 
 MSG_NO_AUTHORITY = _(
     "%(severity)s complaints are handled by a %(level)s or above; your level is %(yours)s."
 )
 MSG_NOT_STAFF = _("Only staff with a staff profile may handle complaints.")
+MSG_ASSIGNEE_NO_AUTHORITY = _(
+    "%(user)s cannot be assigned this complaint: %(severity)s complaints are handled by a "
+    "%(level)s or above."
+)
 
 # Used only if an administrator deleted a row of the table [S0 §03].
 DEFAULT_MINIMUM_LEVEL = {
@@ -49,10 +54,10 @@ def is_within_authority(user, severity: str) -> bool:
     return level_rank(staff_level_of(user)) >= level_rank(minimum_level_for(severity))
 
 
-def require_authority(user, severity: str) -> None:
+def require_authority(user, severity: str, *, field: str | None = None) -> None:
     level = staff_level_of(user)
     if level is None:
-        raise AuthorityError(MSG_NOT_STAFF)
+        raise AuthorityError(MSG_NOT_STAFF, field=field)
     minimum = minimum_level_for(severity)
     if level_rank(level) < level_rank(minimum):
         raise AuthorityError(
@@ -61,7 +66,8 @@ def require_authority(user, severity: str) -> None:
                 "severity": Severity(severity).label,
                 "level": StaffLevel(minimum).label,
                 "yours": StaffLevel(level).label,
-            }
+            },
+            field=field,
         )
 
 
@@ -72,3 +78,34 @@ def approval_limit_of(user, currency: str) -> Decimal:
         return Decimal("0")
     row = ApprovalLimit.objects.filter(level=level, currency=currency).first()
     return row.amount if row else Decimal("0")
+
+
+# Handling a complaint's ticket: the same table as stage moves decides who may be assigned
+# it, reply to the customer (which meets first contact) or pause it for the customer.
+PAUSING_STATUSES = frozenset({Status.PENDING_CUSTOMER})
+
+
+def complaint_handling_guard(ticket, act) -> None:
+    """Registered with the ticket services (apps.py): assigning, replying and pausing a
+    complaint need the authority of its severity [S0 §03]."""
+    if ticket.kind != Kind.COMPLAINT:
+        return
+    complaint = Complaint.objects.filter(ticket=ticket).only("severity").first()
+    if complaint is None:
+        return
+    severity = complaint.severity
+    if act.action == act.ASSIGN:
+        if not is_within_authority(act.assignee, severity):
+            raise ValidationError(
+                MSG_ASSIGNEE_NO_AUTHORITY
+                % {
+                    "user": act.assignee.get_full_name() or act.assignee.get_username(),
+                    "severity": Severity(severity).label,
+                    "level": StaffLevel(minimum_level_for(severity)).label,
+                },
+                field="assignee",
+            )
+    elif act.action == act.REPLY:
+        require_authority(act.actor, severity, field="body")
+    elif act.action == act.STATUS and act.status in PAUSING_STATUSES:
+        require_authority(act.actor, severity, field="status")

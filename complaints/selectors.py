@@ -193,6 +193,8 @@ class ComplaintPanel:
     can_lower_severity: bool
     reports: list
     contacts: list[ComplaintContact]
+    # Waiting compensations this user may approve or reject: not their own, within limit.
+    decidable: frozenset[int]
 
 
 def complaint_panel(complaint: Complaint, *, user) -> ComplaintPanel:
@@ -222,6 +224,21 @@ def complaint_panel(complaint: Complaint, *, user) -> ComplaintPanel:
             .select_related("made_by__staff_profile")
             .order_by("contacted_at", "pk")
         ),
+        decidable=frozenset(
+            compensation.pk
+            for compensation in in_round
+            if compensation.status == CompensationStatus.PENDING_APPROVAL
+            and may_decide(user, compensation)
+        ),
+    )
+
+
+def may_decide(user, compensation: Compensation) -> bool:
+    """Whether the Approve and Reject buttons are offered: the service's own rules."""
+    return (
+        compensation.requested_by_id != user.pk
+        and user.has_perm("complaints.approve_compensation")
+        and compensation.amount <= approval_limit_of(user, compensation.currency)
     )
 
 

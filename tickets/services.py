@@ -7,12 +7,10 @@ lets the SLA engine react and queues outgoing work — all in one transaction.
 import hashlib
 import mimetypes
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +27,14 @@ from servicedesk.outbox.services import event_publish, outbox_enqueue_email
 from staff.models import Team
 
 from .audit import EventAction, record_event
+from .extensions import (
+    MSG_KIND_CHANGE_OWNED,
+    HandlingAct,
+    check_handling,
+    is_kind_owned,
+    kind_owned_message,
+    refuse_owned_kind,
+)
 from .models import (
     OPEN_STATUSES,
     Attachment,
@@ -87,50 +93,6 @@ _status_guards: list[StatusGuard] = []
 def register_status_guard(guard: StatusGuard) -> None:
     if guard not in _status_guards:
         _status_guards.append(guard)
-
-
-@dataclass(frozen=True)
-class KindOwner:
-    """An app whose workflow alone opens tickets of a kind: a complaint needs its severity,
-    category and clocks, which a bare ticket lacks [S0 §03, S1 §5.3]."""
-
-    app_label: str
-    page_url_name: str
-    api_path: str
-
-
-_kind_owners: dict[str, KindOwner] = {}
-MSG_KIND_OWNED = _(
-    "A %(kind)s is opened through its own workflow: use the page %(page)s or "
-    "POST %(api)s, so that its severity, category and clocks are recorded."
-)
-MSG_KIND_CHANGE_OWNED = _(
-    "A ticket cannot become or stop being a %(kind)s by a change of kind: open it on "
-    "the page %(page)s or with POST %(api)s."
-)
-
-
-def register_kind_owner(kind: str, *, app_label: str, page_url_name: str, api_path: str) -> None:
-    _kind_owners[kind] = KindOwner(app_label, page_url_name, api_path)
-
-
-def kind_owner(kind: str) -> KindOwner | None:
-    return _kind_owners.get(kind)
-
-
-def _kind_owned_message(message, kind: str) -> str:
-    owner = _kind_owners[kind]
-    return message % {
-        "kind": Kind(kind).label.lower(),
-        "page": reverse(owner.page_url_name),
-        "api": owner.api_path,
-    }
-
-
-def _refuse_owned_kind(kind: str, opened_by: str) -> None:
-    owner = _kind_owners.get(kind)
-    if owner is not None and owner.app_label != opened_by:
-        raise ValidationError(_kind_owned_message(MSG_KIND_OWNED, kind), field="kind")
 
 
 def _lock(ticket: Ticket, *, expected_version: int | None = None) -> Ticket:
@@ -228,9 +190,9 @@ def ticket_create(
         raise ValidationError(MSG_REQUIRED, field="subject")
     require_choice("channel", channel, Channel)
     require_choice("kind", kind, Kind)
-    _refuse_owned_kind(kind, opened_by)
+    refuse_owned_kind(kind, opened_by)
     if intake_template is not None:
-        _refuse_owned_kind(intake_template.kind, opened_by)
+        refuse_owned_kind(intake_template.kind, opened_by)
     require_choice("complexity", complexity, Complexity)
     if intake_template is not None:
         priority = priority or intake_template.default_priority
@@ -354,6 +316,7 @@ def ticket_change_status(
         )
     for guard in _status_guards:
         guard(ticket, before, to)
+    check_handling(ticket, HandlingAct(HandlingAct.STATUS, actor, status=to))
     _apply_status(ticket, actor, before, to)
     return ticket
 
@@ -410,6 +373,8 @@ def ticket_assign(
     before = ticket.assignee
     if before == assignee:
         return ticket
+    if assignee is not None:
+        check_handling(ticket, HandlingAct(HandlingAct.ASSIGN, actor, assignee=assignee))
     ticket.assignee = assignee
     fields = ["assignee"]
     if ticket.case_owner_id is None and assignee is not None:
@@ -443,6 +408,8 @@ def ticket_transfer(
     """Hand the ticket to another team (and optionally one of its members)."""
     ticket = _lock(ticket, expected_version=expected_version)
     _check_assignee(assignee, team)
+    if assignee is not None:
+        check_handling(ticket, HandlingAct(HandlingAct.ASSIGN, actor, assignee=assignee))
     before_team, before_assignee = ticket.team, ticket.assignee
     ticket.team = team
     ticket.assignee = assignee
@@ -508,10 +475,8 @@ def ticket_update_details(
     ticket = _lock(ticket, expected_version=expected_version)
     if "kind" in changes and changes["kind"] != ticket.kind:
         for kind in (ticket.kind, changes["kind"]):
-            if kind in _kind_owners:
-                raise ValidationError(
-                    _kind_owned_message(MSG_KIND_CHANGE_OWNED, kind), field="kind"
-                )
+            if is_kind_owned(kind):
+                raise ValidationError(kind_owned_message(MSG_KIND_CHANGE_OWNED, kind), field="kind")
     changed = []
     for field, value in changes.items():
         before = getattr(ticket, field)
@@ -559,6 +524,7 @@ def ticket_reply(*, ticket: Ticket, actor, body: str) -> TicketMessage:
     ticket = _lock(ticket)
     if ticket.status == Status.CLOSED:
         raise TransitionError(MSG_CLOSED_TICKET, field="body")
+    check_handling(ticket, HandlingAct(HandlingAct.REPLY, actor))
     message = TicketMessage.objects.create(
         ticket=ticket, kind=MessageKind.PUBLIC_REPLY, author=actor, body=body
     )

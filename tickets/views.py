@@ -22,6 +22,7 @@ from customers.services import customer_create
 from servicedesk.exceptions import ServiceDeskError
 
 from .audit import EventAction
+from .extensions import kind_owner
 from .forms import (
     AssignForm,
     NewTicketForm,
@@ -36,7 +37,6 @@ from .forms import (
 from .models import Attachment, IntakeTemplate, Ticket
 from .selectors import agent_queue, ticket_for_user, ticket_timeline
 from .services import (
-    kind_owner,
     ticket_assign,
     ticket_attach,
     ticket_change_priority,

@@ -2,7 +2,8 @@
 
 Requirements §7: a complaint's first contact (1 h) and response clocks never pause for
 "pending customer"; the other targets do. The statuses that count as waiting on the
-customer stay configurable (SLA_PAUSING_STATUSES).
+customer stay configurable (SLA_PAUSING_STATUSES). An urgent complaint is paused by a
+manager: pausing a complaint needs its severity's authority.
 """
 
 from datetime import timedelta
@@ -38,11 +39,11 @@ def urgent_complaint(agent, team, customer, wednesday):
 
 
 def test_pending_customer_right_after_receipt_leaves_first_contact_and_response_running(
-    urgent_complaint, agent, wednesday
+    urgent_complaint, manager, wednesday
 ):
     ticket = urgent_complaint.ticket
     wednesday.shift(timedelta(minutes=1))
-    tickets.ticket_change_status(ticket=ticket, actor=agent, to=Status.PENDING_CUSTOMER)
+    tickets.ticket_change_status(ticket=ticket, actor=manager, to=Status.PENDING_CUSTOMER)
     wednesday.shift(timedelta(minutes=30))
     tickets.ticket_customer_message(ticket=ticket, body="Still flooding")
 
@@ -58,9 +59,9 @@ def test_pending_customer_right_after_receipt_leaves_first_contact_and_response_
     assert clock(ticket, Metric.RESOLUTION).due_at == WEDNESDAY_10 + timedelta(hours=24, minutes=30)
 
 
-def test_while_pending_only_the_pausing_targets_stand_still(urgent_complaint, agent, wednesday):
+def test_while_pending_only_the_pausing_targets_stand_still(urgent_complaint, manager, wednesday):
     ticket = urgent_complaint.ticket
-    tickets.ticket_change_status(ticket=ticket, actor=agent, to=Status.PENDING_CUSTOMER)
+    tickets.ticket_change_status(ticket=ticket, actor=manager, to=Status.PENDING_CUSTOMER)
     states = dict(Clock.objects.filter(ticket=ticket).values_list("metric", "state"))
     assert states == {
         Metric.COMPLAINT_FIRST_CONTACT: ClockState.RUNNING,
@@ -111,10 +112,10 @@ def _policy_form(admin_client, policy) -> tuple[str, dict]:
 
 
 def test_an_administrator_makes_a_target_pause_audited_and_replanned(
-    admin_client, urgent_complaint, agent, wednesday, django_capture_on_commit_callbacks
+    admin_client, urgent_complaint, manager, wednesday, django_capture_on_commit_callbacks
 ):
     ticket = urgent_complaint.ticket
-    tickets.ticket_change_status(ticket=ticket, actor=agent, to=Status.PENDING_CUSTOMER)
+    tickets.ticket_change_status(ticket=ticket, actor=manager, to=Status.PENDING_CUSTOMER)
     response_clock = clock(ticket, Metric.COMPLAINT_RESPONSE)
     target = response_clock.target
     url, data = _policy_form(admin_client, target.policy)
@@ -138,7 +139,7 @@ def test_an_administrator_makes_a_target_pause_audited_and_replanned(
 
 
 def test_the_migration_lets_a_paused_complaint_clock_run_on_from_its_start(
-    urgent_complaint, agent, wednesday
+    urgent_complaint, manager, wednesday
 ):
     import importlib
 
@@ -149,7 +150,7 @@ def test_the_migration_lets_a_paused_complaint_clock_run_on_from_its_start(
     )
     ticket = urgent_complaint.ticket
     migration.pause_again(apps, None)  # as before the migration: every target paused
-    tickets.ticket_change_status(ticket=ticket, actor=agent, to=Status.PENDING_CUSTOMER)
+    tickets.ticket_change_status(ticket=ticket, actor=manager, to=Status.PENDING_CUSTOMER)
     assert clock(ticket, Metric.COMPLAINT_FIRST_CONTACT).state == ClockState.PAUSED
 
     wednesday.shift(timedelta(minutes=10))
