@@ -1,9 +1,11 @@
 """Edge rules for /api/: body size limits, idempotent POSTs, JSON for unexpected errors."""
 
 import logging
+from functools import cache
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
+from django.urls import reverse
 
 from .errors import (
     MSG_TOO_LARGE,
@@ -21,12 +23,24 @@ API_PREFIX = "/api/"
 _MULTIPART_OVERHEAD = 1024 * 1024
 
 
+@cache
+def _inbound_email_path() -> str:
+    return reverse("api:inbound-email-list")
+
+
+def _inbound_email_json_limit() -> int:
+    """JSON carrying an inbound mail in base64: 4/3 of the mail, and the envelope."""
+    return settings.INBOUND_MAIL_KEEP_MAX_BYTES * 4 // 3 + 1024
+
+
 def _body_limit(request) -> int:
     content_type = request.META.get("CONTENT_TYPE", "")
+    # An inbound mail over INBOUND_MAIL_MAX_BYTES is read to be kept, refused, by the
+    # authenticated endpoint (tickets/inbound.py); only beyond this it goes unread.
     if content_type.startswith("message/rfc822"):
-        # An inbound mail over INBOUND_MAIL_MAX_BYTES is read to be kept, refused, by the
-        # authenticated endpoint (tickets/inbound.py); only beyond this it goes unread.
         return settings.INBOUND_MAIL_KEEP_MAX_BYTES
+    if request.path == _inbound_email_path():
+        return _inbound_email_json_limit()
     if content_type.startswith("multipart/"):
         return settings.ATTACHMENT_MAX_BYTES + _MULTIPART_OVERHEAD
     return settings.DATA_UPLOAD_MAX_MEMORY_SIZE
@@ -35,7 +49,7 @@ def _body_limit(request) -> int:
 def largest_body_limit() -> int:
     """The largest body any request may carry (for readers that must stop somewhere)."""
     return max(
-        settings.INBOUND_MAIL_KEEP_MAX_BYTES,
+        _inbound_email_json_limit(),
         settings.ATTACHMENT_MAX_BYTES + _MULTIPART_OVERHEAD,
         settings.DATA_UPLOAD_MAX_MEMORY_SIZE,
     )

@@ -2,6 +2,7 @@
 the ticket and message it became, an oversized one is kept as refused, and both go after
 the retention period."""
 
+import base64
 import mailbox
 from datetime import timedelta
 from email.message import EmailMessage
@@ -78,6 +79,24 @@ def test_a_20_mb_mail_is_answered_413_and_kept_as_refused(gateway):
     assert bytes(rejected.raw) == raw
     assert "li.na@example.com" in rejected.sender and "20 MB" in rejected.reason
     assert not Ticket.objects.exists() and not InboundMail.objects.exists()
+
+
+def test_a_20_mb_mail_in_json_is_answered_413_and_kept_as_refused(gateway):
+    raw = mail(body="x" * 100) + b"y" * (20 * 2**20)
+    body = {"raw_base64": base64.b64encode(raw).decode()}
+
+    response = gateway.post("/api/v1/inbound-email/", body, format="json")
+
+    assert response.status_code == 413
+    assert response.json()["code"] == "email_too_large"
+    assert bytes(RejectedInboundMail.objects.get().raw) == raw
+    assert not Ticket.objects.exists()
+
+
+def test_other_json_bodies_keep_their_limit(api, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1_000
+    response = api.post("/api/v1/tickets/", {"subject": "x" * 2_000}, format="json")
+    assert response.status_code == 413 and not Ticket.objects.exists()
 
 
 def test_a_mail_over_the_keeping_limit_is_refused_unread(gateway, settings):

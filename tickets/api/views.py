@@ -307,6 +307,18 @@ class RawEmailParser(BaseParser):
         return {"raw": stream.read() if stream is not None else b""}
 
 
+class InboundEmailJSONParser(BaseParser):
+    """JSON with the mail in base64, read from the stream: DRF reads a JSONParser's body
+    through request.body, capped at DATA_UPLOAD_MAX_MEMORY_SIZE, but an inbound mail may be
+    larger (servicedesk/api/middleware.py) so that an oversized one reaches the endpoint
+    and is kept, refused. Not a JSONParser subclass, for that reason; parses as one."""
+
+    media_type = "application/json"
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        return JSONParser().parse(stream, media_type, parser_context)
+
+
 @extend_schema_view(
     create=extend_schema(
         summary="Deliver one inbound e-mail (RFC 822, or JSON with base64)",
@@ -317,7 +329,7 @@ class RawEmailParser(BaseParser):
 class InboundEmailView(ApiViewSet):
     """A mail gateway posts each received message here; 201 when something was created."""
 
-    parser_classes = [RawEmailParser, JSONParser]
+    parser_classes = [RawEmailParser, InboundEmailJSONParser]
     required_scopes = {"write": Scope.EMAIL_INGEST}
     action_permissions = {"create": ["tickets.add_ticket", "tickets.add_ticketmessage"]}
 
