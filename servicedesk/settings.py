@@ -287,7 +287,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["servicedesk.api.throttling.ClientRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"client": env.str("API_THROTTLE_RATE", default="600/min")},
     # JSON everywhere; endpoints that take files declare MultiPartParser themselves.
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["servicedesk.api.parsers.JSONParser"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "EXCEPTION_HANDLER": "servicedesk.api.errors.api_exception_handler",
     "NON_FIELD_ERRORS_KEY": "non_field_errors",

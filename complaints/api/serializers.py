@@ -4,7 +4,7 @@ from django.conf import settings
 from rest_framework import serializers
 
 from customers.models import Customer
-from servicedesk.api.serializers import InputSerializer
+from servicedesk.api.serializers import InputSerializer, PrimaryKeyField
 from staff.models import Team
 from tickets.models import Channel
 
@@ -130,13 +130,13 @@ class ComplaintCreateInput(InputSerializer):
     complexity = serializers.ChoiceField(
         choices=ComplaintComplexity.choices, default=ComplaintComplexity.GENERAL
     )
-    category_id = serializers.PrimaryKeyRelatedField(
+    category_id = PrimaryKeyField(
         source="category", queryset=ComplaintCategory.objects.filter(active=True)
     )
-    customer_id = serializers.PrimaryKeyRelatedField(
+    customer_id = PrimaryKeyField(
         source="customer", queryset=Customer.objects.all(), required=False, allow_null=True
     )
-    team_id = serializers.PrimaryKeyRelatedField(
+    team_id = PrimaryKeyField(
         source="team", queryset=Team.objects.all(), required=False, allow_null=True
     )
     source = serializers.ChoiceField(choices=Channel.choices, default=Channel.COMPLAINT_HOTLINE)

@@ -7,6 +7,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_filters.fields import IsoDateTimeField
 
+from .serializers import parse_id
+
 YES_NO = (("true", _("yes")), ("false", _("no")))
 
 
@@ -29,6 +31,27 @@ class YesNoFilter(django_filters.ChoiceFilter):
         if value in ("", None):
             return qs
         return super().filter(qs, self.as_bool(value))
+
+
+class IdField(forms.Field):
+    """A record's id in a query string: digits only (`parse_id`), so `1.5` is not record 1."""
+
+    default_error_messages = {"invalid": _("Enter a whole number.")}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_id(str(value).strip())
+        except ValueError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
+class IdFilter(django_filters.Filter):
+    """Filter by a related record's id (`team_id`, `customer_id`); one beyond the column's
+    range matches nothing (Django answers such a lookup without asking the database)."""
+
+    field_class = IdField
 
 
 class UtcIsoDateTimeField(IsoDateTimeField):

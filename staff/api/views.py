@@ -6,7 +6,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from rest_framework import mixins
 
-from servicedesk.api.filters import YesNoFilter
+from servicedesk.api.filters import IdFilter, YesNoFilter
 from servicedesk.api.scopes import Scope
 from servicedesk.api.views import ApiViewSet
 from staff.models import StaffLevel, Team
@@ -20,7 +20,7 @@ class StaffFilter(django_filters.FilterSet):
     level = django_filters.MultipleChoiceFilter(
         field_name="staff_profile__level", choices=StaffLevel.choices, label=_("level")
     )
-    team_id = django_filters.NumberFilter(field_name="teams", label=_("team"))
+    team_id = IdFilter(field_name="teams", label=_("team"))
     is_active = YesNoFilter(field_name="is_active", label=_("active"))
 
     class Meta:

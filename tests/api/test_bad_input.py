@@ -188,3 +188,78 @@ def test_a_filter_moment_that_does_not_fit_in_utc_is_400(api):
     response = api.get("/api/v1/tickets/", {"created_before": "0001-01-01T00:00:00+20:00"})
     assert response.status_code == 400
     assert list(response.json()["fields"]) == ["created_before"]
+
+
+@pytest.mark.parametrize("key", [b"1e400", b"-1e400", b"1.5", b"1.0", b"true", b'"1.5"', b'" 1"'])
+@pytest.mark.parametrize("field", ["customer", "team", "category", "assignee"])
+def test_a_reference_that_is_not_a_whole_number_is_400_naming_it(api, integration, field, key):
+    # 1e400 was an OverflowError (a 500); 1.5 and true silently became record 1.
+    body = b'{"subject": "x", "%s": %s}' % (field.encode(), key)
+    body = assert_refused(post_raw(api, body), 400, "invalid")
+    assert list(body["fields"]) == [field]
+
+
+@pytest.mark.parametrize("key", [2**63, -(2**63) - 1, 10**99, -1])
+@pytest.mark.parametrize("field", ["customer", "team", "category", "assignee"])
+def test_a_reference_beyond_the_key_range_names_no_record(api, field, key):
+    body = b'{"subject": "x", "%s": %d}' % (field.encode(), key)
+    body = assert_refused(post_raw(api, body), 400, "invalid")
+    assert list(body["fields"]) == [field]
+
+
+def test_a_digit_string_names_a_record(api, integration, team):
+    response = post_raw(api, b'{"subject": "x", "team": "%d"}' % team.pk)
+    assert response.status_code == 201, response.content
+    assert response.json()["team"]["id"] == team.pk
+
+
+@pytest.mark.parametrize("depth", [33, 10_000, 100_000])
+def test_deeply_nested_json_is_400_parse_error(api, depth):
+    # 10,000 levels was a RecursionError in the decoder (a 500).
+    nested = b"[" * depth + b"]" * depth
+    assert_refused(post_raw(api, b'{"subject": "x", "tags": ' + nested + b"}"), 400, "parse_error")
+    assert_refused(post_raw(api, nested), 400, "parse_error")
+
+
+def test_json_nested_as_deep_as_allowed_reaches_the_serializer(api):
+    nested = b"[" * 31 + b"]" * 31
+    body = assert_refused(
+        post_raw(api, b'{"subject": "x", "tags": ' + nested + b"}"), 400, "invalid"
+    )
+    assert list(body["fields"]) == ["tags.0"]
+
+
+@pytest.mark.parametrize("value", ["1.5", "1e3", "-1", "true", "1 2", "9" * 5000])
+@pytest.mark.parametrize(
+    "path, name",
+    [
+        ("/api/v1/tickets/", "team_id"),
+        ("/api/v1/tickets/", "customer_id"),
+        ("/api/v1/tickets/", "assignee_id"),
+        ("/api/v1/staff/", "team_id"),
+    ],
+)
+def test_an_id_filter_takes_only_a_whole_number(make_client, manager, path, name, value):
+    # team_id=1.5 used to filter by team 1.
+    response = make_client(manager).get(path, {name: value})
+    assert response.status_code == 400, response.content
+    assert list(response.json()["fields"]) == [name]
+
+
+@pytest.mark.parametrize("value", [str(2**63), str(10**99)])
+def test_an_id_filter_beyond_the_key_range_matches_nothing(api, integration, team, value):
+    from tickets import services
+
+    services.ticket_create(actor=integration, subject="x", channel="api", team=team)
+    response = api.get("/api/v1/tickets/", {"team_id": value})
+    assert response.status_code == 200
+    assert response.json()["results"] == []
+
+
+def test_a_fractional_customer_is_400_not_the_customer_it_rounds_to(api):
+    from tests.factories import CustomerFactory
+
+    customer = CustomerFactory()
+    body = b'{"subject": "x", "customer": %d.5}' % customer.pk
+    body = assert_refused(post_raw(api, body), 400, "invalid")
+    assert list(body["fields"]) == ["customer"]

@@ -4,7 +4,7 @@ import django_filters
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from servicedesk.api.filters import UtcIsoDateTimeFilter, YesNoFilter
+from servicedesk.api.filters import IdFilter, UtcIsoDateTimeFilter, YesNoFilter
 from tickets.models import OPEN_STATUSES, Channel, Kind, Priority, Status, Ticket
 from tickets.selectors import owed_clocks
 from tickets.sla.models import Clock, ClockState
@@ -20,10 +20,10 @@ class TicketFilter(django_filters.FilterSet):
     priority = django_filters.MultipleChoiceFilter(choices=Priority.choices, label=_("priority"))
     channel = django_filters.MultipleChoiceFilter(choices=Channel.choices, label=_("channel"))
     kind = django_filters.MultipleChoiceFilter(choices=Kind.choices, label=_("kind"))
-    team_id = django_filters.NumberFilter(field_name="team_id", label=_("team"))
-    assignee_id = django_filters.NumberFilter(field_name="assignee_id", label=_("assignee"))
+    team_id = IdFilter(field_name="team_id", label=_("team"))
+    assignee_id = IdFilter(field_name="assignee_id", label=_("assignee"))
     unassigned = YesNoFilter(field_name="assignee", lookup_expr="isnull", label=_("unassigned"))
-    customer_id = django_filters.NumberFilter(field_name="customer_id", label=_("customer"))
+    customer_id = IdFilter(field_name="customer_id", label=_("customer"))
     reference = django_filters.CharFilter(field_name="reference", label=_("reference"))
     created_after = UtcIsoDateTimeFilter(
         field_name="created_at", lookup_expr="gte", label=_("created at or after")

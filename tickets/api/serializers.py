@@ -206,7 +206,7 @@ class TicketCreateInput(InputSerializer):
     priority = serializers.ChoiceField(Priority.choices, required=False)
     complexity = serializers.ChoiceField(Complexity.choices, default=Complexity.SIMPLE)
     customer = PrimaryKeyField(queryset=Customer.objects.all(), required=False, allow_null=True)
-    category = serializers.PrimaryKeyRelatedField(
+    category = PrimaryKeyField(
         queryset=Category.objects.filter(active=True), required=False, allow_null=True
     )
     intake_template = serializers.SlugRelatedField(
@@ -216,7 +216,7 @@ class TicketCreateInput(InputSerializer):
         allow_null=True,
     )
     team = PrimaryKeyField(queryset=Team.objects.all(), required=False, allow_null=True)
-    assignee = serializers.PrimaryKeyRelatedField(
+    assignee = PrimaryKeyField(
         queryset=User.objects.filter(is_active=True), required=False, allow_null=True
     )
     tags = TagListField(required=False)
@@ -235,7 +235,7 @@ class TicketChangeInput(InputSerializer):
     channel = serializers.ChoiceField(Channel.choices, required=False)
     kind = serializers.ChoiceField(Kind.choices, required=False)
     complexity = serializers.ChoiceField(Complexity.choices, required=False)
-    category = serializers.PrimaryKeyRelatedField(
+    category = PrimaryKeyField(
         queryset=Category.objects.filter(active=True), required=False, allow_null=True
     )
     product = serializers.CharField(required=False, allow_blank=True, max_length=200)
@@ -257,9 +257,7 @@ class PriorityInput(InputSerializer):
 class AssignInput(InputSerializer):
     """`team` hands the ticket to another team; `assignee` null leaves it unassigned."""
 
-    assignee = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.filter(is_active=True), allow_null=True
-    )
+    assignee = PrimaryKeyField(queryset=User.objects.filter(is_active=True), allow_null=True)
     team = PrimaryKeyField(queryset=Team.objects.all(), required=False)
 
 

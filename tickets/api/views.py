@@ -6,11 +6,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.parsers import BaseParser, JSONParser, MultiPartParser
+from rest_framework.parsers import BaseParser, MultiPartParser
 from rest_framework.response import Response
 
 from servicedesk.api.concurrency import expected_version
 from servicedesk.api.pagination import OldestFirstPagination
+from servicedesk.api.parsers import JSONParser
 from servicedesk.api.permissions import permissions_preload
 from servicedesk.api.scopes import Scope
 from servicedesk.api.views import ApiViewSet, detail_list_action
