@@ -263,3 +263,23 @@ def test_a_fractional_customer_is_400_not_the_customer_it_rounds_to(api):
     body = b'{"subject": "x", "customer": %d.5}' % customer.pk
     body = assert_refused(post_raw(api, body), 400, "invalid")
     assert list(body["fields"]) == ["customer"]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"subject": "\\ud800"}',
+        b'{"subject": "x", "priority": "\\udfff"}',
+        b'{"subject": "x", "\\ud800": 1}',
+        b'{"subject": "x", "tags": ["a", "\\ud83d"]}',
+    ],
+)
+def test_an_unpaired_surrogate_escape_is_400_parse_error(api, body):
+    # An error echoing it ('"\ud800" is not a valid choice') could not be encoded: a 500.
+    assert_refused(post_raw(api, body), 400, "parse_error")
+
+
+def test_a_paired_surrogate_escape_is_text(api):
+    response = post_raw(api, b'{"subject": "\\ud83d\\ude00 broken"}')
+    assert response.status_code == 201, response.content
+    assert response.json()["subject"] == "\U0001f600 broken"
