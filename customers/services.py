@@ -5,10 +5,10 @@ records a CustomerEvent in one transaction; a tier change lets the SLA engine re
 customer's open tickets in that same transaction.
 """
 
-import re
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from babel.numbers import list_currencies
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from servicedesk.exceptions import ConflictError, PreconditionFailed, ValidationError
+from servicedesk.text import require_single_line
 
 from .models import Customer, CustomerAction, CustomerEvent, Language, Purchase, Tier
 
@@ -28,7 +29,7 @@ MSG_NOT_A_CONTACT_FIELD = _("Only name, e-mail, phone and language are contact d
 MSG_STALE = _("The customer has changed since you read it; fetch it again.")
 MSG_ORDER_REQUIRED = _("A purchase needs its order number.")
 MSG_NEGATIVE_AMOUNT = _("The amount cannot be negative.")
-MSG_CURRENCY = _("Give the currency as its three-letter code, e.g. CNY.")
+MSG_CURRENCY = _("“%(currency)s” is not an ISO 4217 currency code; give one such as CNY.")
 MSG_PURCHASE_IN_FUTURE = _("The purchase time lies in the future.")
 MSG_ORDER_RECORDED = _("Order %(order)s is already recorded for this customer.")
 
@@ -47,6 +48,8 @@ def customer_create(
         raise ValidationError(MSG_NAME_REQUIRED, field="name")
     if language not in Language.values:
         raise ValidationError(MSG_UNKNOWN_LANGUAGE, field="language")
+    require_single_line("name", name)
+    require_single_line("phone", phone)
     return Customer.objects.create(
         name=name.strip(),
         email=(email or "").strip(),
@@ -69,6 +72,8 @@ def _clean_contact(changes: dict) -> dict:
     cleaned = {name: (value or "").strip() for name, value in changes.items()}
     if "name" in cleaned and not cleaned["name"]:
         raise ValidationError(MSG_NAME_REQUIRED, field="name")
+    for field in ("name", "phone"):
+        require_single_line(field, cleaned.get(field))
     if "language" in cleaned and cleaned["language"] not in Language.values:
         raise ValidationError(MSG_UNKNOWN_LANGUAGE, field="language")
     if cleaned.get("email"):
@@ -135,9 +140,6 @@ def customer_change_tier(
     return customer
 
 
-_CURRENCY = re.compile(r"[A-Z]{3}")
-
-
 @transaction.atomic
 def purchase_record(
     *,
@@ -155,11 +157,18 @@ def purchase_record(
     order_number = (order_number or "").strip()
     if not order_number:
         raise ValidationError(MSG_ORDER_REQUIRED, field="order_number")
+    for field, value in (
+        ("order_number", order_number),
+        ("product", product),
+        ("channel", channel),
+    ):
+        require_single_line(field, value)
     if amount < 0:
         raise ValidationError(MSG_NEGATIVE_AMOUNT, field="amount")
     currency = (currency or "").strip().upper()
-    if not _CURRENCY.fullmatch(currency):
-        raise ValidationError(MSG_CURRENCY, field="currency")
+    # ISO 4217 as CLDR lists it (Babel), historic codes included: old orders carry them.
+    if currency not in list_currencies():
+        raise ValidationError(MSG_CURRENCY % {"currency": currency}, field="currency")
     if purchased_at > timezone.now() + PURCHASE_CLOCK_SKEW:
         raise ValidationError(MSG_PURCHASE_IN_FUTURE, field="purchased_at")
     purchase = Purchase(

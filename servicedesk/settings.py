@@ -170,6 +170,8 @@ ATTACHMENT_ALLOWED_CONTENT_TYPES = env.list(
         "message/rfc822",
     ],
 )
+# Tags per ticket: each new name becomes a tag every ticket can use, so it is bounded.
+TICKET_MAX_TAGS = env.int("TICKET_MAX_TAGS", default=20)
 # Django refuses larger uploads before our validators run; keep it above the product limit.
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=5 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

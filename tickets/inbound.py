@@ -36,6 +36,7 @@ from customers.services import customer_create
 from servicedesk.api.models import RejectedInboundMail
 from servicedesk.exceptions import ServiceDeskError, TransitionError, ValidationError
 from servicedesk.outbox.mail_threads import ticket_id_answered
+from servicedesk.text import as_single_line
 
 from . import services
 from .mail_archive import inbound_mail_discard, inbound_mail_store
@@ -130,7 +131,8 @@ def _parse(raw: bytes) -> _Parsed:
     except (ValueError, IndexError, TypeError):
         raise InboundMailRejected(MSG_NO_SENDER) from None
     try:
-        subject = " ".join(str(message.get("Subject", "")).split())
+        # Mail cannot be refused for a stray control character: drop it (servicedesk.text).
+        subject = as_single_line(" ".join(str(message.get("Subject", "")).split()))
         body = _body_of(message)
         attachments = [
             (
@@ -176,7 +178,7 @@ def _customer_for(parsed: _Parsed) -> Customer:
     if existing is not None:
         return existing
     name = parsed.sender_name or parsed.sender.split("@", 1)[0]
-    return customer_create(actor=None, name=name[:200], email=parsed.sender)
+    return customer_create(actor=None, name=as_single_line(name)[:200], email=parsed.sender)
 
 
 def _ticket_named(parsed: _Parsed) -> Ticket | None:

@@ -24,6 +24,7 @@ from servicedesk.exceptions import (
     require_choice,
 )
 from servicedesk.outbox.services import event_publish, outbox_enqueue_email
+from servicedesk.text import require_single_line
 from staff.models import Team
 
 from .audit import EventAction, record_event
@@ -65,6 +66,7 @@ MSG_ATTACHMENT_TYPE = _("Files of type “%(type)s” are not accepted.")
 MSG_ATTACHMENT_EMPTY = _("The file is empty.")
 MSG_EMPTY_BODY = _("Write a message first.")
 MSG_CLOSED_TICKET = _("The ticket is closed; open a new ticket instead.")
+MSG_TOO_MANY_TAGS = _("A ticket carries at most %(limit)d tags; these are %(count)d.")
 
 # Fields a template may require, with how to tell whether a value was given.
 _DETAIL_FIELDS = (
@@ -80,6 +82,8 @@ _DETAIL_FIELDS = (
     "kind",
     "complexity",
 )
+# Shown on one line (lists, exports, mail subjects): no control or bidi characters.
+_SINGLE_LINE_FIELDS = ("subject", "product", "order_number", "preferred_contact_time")
 # A change to any of these changes which SLA policy applies.
 _SLA_TERM_FIELDS = frozenset({"channel", "kind", "complexity"})
 
@@ -188,6 +192,15 @@ def ticket_create(
     """
     if not subject or not subject.strip():
         raise ValidationError(MSG_REQUIRED, field="subject")
+    _check_single_line(
+        {
+            "subject": subject,
+            "product": product,
+            "order_number": order_number,
+            "preferred_contact_time": preferred_contact_time,
+        }
+    )
+    tag_names = _tag_names(tags)
     require_choice("channel", channel, Channel)
     require_choice("kind", kind, Kind)
     refuse_owned_kind(kind, opened_by)
@@ -240,7 +253,6 @@ def ticket_create(
         status=Status.NEW,
     )
     _insert_numbered(ticket)
-    tag_names = sorted({name.strip()[:50] for name in tags if name and name.strip()})
     if tag_names:
         Ticket.tags.through.objects.bulk_create(
             Ticket.tags.through(ticket=ticket, tag=tag) for tag in _tags_named(tag_names)
@@ -286,6 +298,26 @@ def _insert_numbered(ticket: Ticket) -> None:
     ticket.save()
     ticket.reference = Ticket.reference_for(ticket.pk)
     ticket.save(update_fields=["reference"])
+
+
+def _check_single_line(values: dict) -> None:
+    for field in _SINGLE_LINE_FIELDS:
+        if isinstance(values.get(field), str):
+            require_single_line(field, values[field])
+
+
+def _tag_names(tags: Iterable[str]) -> list[str]:
+    """The distinct tag names given, checked: one line each, at most TICKET_MAX_TAGS
+    (every new name becomes a global tag, so the limit also bounds what one call adds)."""
+    names = sorted({name.strip()[:50] for name in tags if name and name.strip()})
+    for name in names:
+        require_single_line("tags", name)
+    limit = settings.TICKET_MAX_TAGS
+    if len(names) > limit:
+        raise ValidationError(
+            MSG_TOO_MANY_TAGS % {"limit": limit, "count": len(names)}, field="tags"
+        )
+    return names
 
 
 def _tags_named(names: list[str]) -> list[Tag]:
@@ -469,6 +501,7 @@ def ticket_update_details(
         )
     if "subject" in changes and not (changes["subject"] or "").strip():
         raise ValidationError(MSG_REQUIRED, field="subject")
+    _check_single_line(changes)
     for field, choices in (("channel", Channel), ("kind", Kind), ("complexity", Complexity)):
         if field in changes:
             require_choice(field, changes[field], choices)
@@ -500,9 +533,9 @@ def ticket_update_details(
 
 @transaction.atomic
 def ticket_set_tags(*, ticket: Ticket, actor, tags: Iterable[str]) -> Ticket:
+    after = _tag_names(tags)
     ticket = _lock(ticket)
     before = sorted(ticket.tags.values_list("name", flat=True))
-    after = sorted({name.strip()[:50] for name in tags if name and name.strip()})
     if before == after:
         return ticket
     ticket.tags.set(_tags_named(after))

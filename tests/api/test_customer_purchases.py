@@ -64,6 +64,13 @@ def test_the_same_order_twice_is_a_conflict_and_writes_nothing(supervisor_api, c
         ({"amount": "abc"}, "amount"),
         ({"currency": "元元元元"}, "currency"),
         ({"currency": "c1y"}, "currency"),
+        # Three letters are not a currency: ISO 4217 (Babel's list) decides.
+        ({"currency": "ABC"}, "currency"),
+        ({"currency": "RMB"}, "currency"),
+        ({"currency": "ZZZ"}, "currency"),
+        ({"order_number": "JD-\u202e1001"}, "order_number"),
+        ({"product": "Robot\x00X1"}, "product"),
+        ({"channel": "web\nshop"}, "channel"),
         ({"order_number": "  "}, "order_number"),
         ({"purchased_at": "yesterday"}, "purchased_at"),
         ({"purchased_at": "2099-01-01T00:00:00Z"}, "purchased_at"),
@@ -75,6 +82,15 @@ def test_bad_input_names_the_field_and_writes_nothing(supervisor_api, customer, 
     assert response.status_code == 400, response.json()
     assert field in response.json()["fields"]
     assert not Purchase.objects.exists() and not CustomerEvent.objects.exists()
+
+
+@pytest.mark.parametrize("currency", ["CNY", "usd", "EUR", "HKD", "JPY"])
+def test_an_iso_4217_currency_is_recorded_in_capitals(supervisor_api, customer, currency):
+    response = supervisor_api.post(
+        PURCHASES.format(customer.pk), body(currency=currency), format="json"
+    )
+    assert response.status_code == 201, response.json()
+    assert Purchase.objects.get().currency == currency.upper()
 
 
 def test_purchases_are_listed_latest_first_across_pages(supervisor_api, customer, supervisor):

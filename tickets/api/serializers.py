@@ -30,7 +30,6 @@ from tickets.sla import selectors as sla_selectors
 
 User = get_user_model()
 
-MAX_TAGS = 20
 MSG_NOT_BASE64 = _("Not valid base64.")
 
 
@@ -194,8 +193,9 @@ class TicketSerializer(serializers.ModelSerializer):
 
 
 class TagListField(serializers.ListField):
+    """Tag names; how many a ticket may carry is the service's rule (TICKET_MAX_TAGS)."""
+
     child = serializers.CharField(max_length=50, allow_blank=False)
-    max_length = MAX_TAGS
 
 
 class TicketCreateInput(InputSerializer):
