@@ -4,6 +4,11 @@
 record is the same. Token clients must send If-Match on PATCH and on state-changing
 actions (428 otherwise); browser sessions may omit it. A stale tag fails with 412 — the
 version is checked again under the row lock by the service (`expected_version`).
+
+`If-Match: *` is refused with 428 from every client. RFC 9110 §13.1.1 gives it the
+meaning "the record exists", which every update here already requires, so it names no
+version: honouring it would let a client that never read the record overwrite a change
+it has not seen, the lost update the header exists to prevent.
 """
 
 import re
@@ -17,6 +22,7 @@ from .errors import ApiError
 
 MSG_IF_MATCH_REQUIRED = _("Send If-Match with the ETag of the record you read.")
 MSG_STALE = _("The record has changed since you read it; fetch it again.")
+MSG_IF_MATCH_ANY = _("If-Match: * names no version; send the ETag of the record you read.")
 
 _TAG = re.compile(r'^\s*(?:W/)?"(?P<id>\d+)-(?P<version>\d+)"\s*$')
 
@@ -33,7 +39,7 @@ def expected_version(request, record) -> int | None:
             raise ApiError(MSG_IF_MATCH_REQUIRED, code="precondition_required", status_code=428)
         return None
     if header.strip() == "*":
-        return None
+        raise ApiError(MSG_IF_MATCH_ANY, code="precondition_required", status_code=428)
     for candidate in header.split(","):
         match = _TAG.match(candidate)
         if match and int(match["id"]) == record.pk:

@@ -39,7 +39,7 @@ ERROR_CODES: dict[str, tuple[int, str]] = {
     "request_too_large": (413, "The body is larger than the API accepts."),
     "unsupported_media_type": (415, "The Content-Type is not accepted here."),
     "idempotency_key_reused": (422, "This Idempotency-Key was used with another request."),
-    "precondition_required": (428, "Token clients must send If-Match on updates."),
+    "precondition_required": (428, "Token clients must send If-Match with an ETag (not *)."),
     "throttled": (429, "Too many requests; wait for Retry-After seconds."),
     "server_error": (500, "An unexpected error; nothing was changed."),
     "database_unavailable": (

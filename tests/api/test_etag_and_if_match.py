@@ -36,6 +36,33 @@ def test_a_stale_if_match_is_412_and_changes_nothing(api, ticket, integration):
     assert ticket.status == Status.NEW
 
 
+@pytest.mark.parametrize("header", ["*", " * "])
+def test_if_match_any_is_428_and_changes_nothing(api, ticket, integration, header):
+    # `*` only says the record exists: it would let a client that never read the
+    # record overwrite a change it has not seen (a lost update).
+    services.ticket_change_priority(ticket=ticket, actor=integration, priority="low")
+    response = api.patch(
+        f"/api/v1/tickets/{ticket.pk}/", {"subject": "blind"}, format="json", HTTP_IF_MATCH=header
+    )
+    assert response.status_code == 428
+    assert response.json()["code"] == "precondition_required"
+    ticket.refresh_from_db()
+    assert (ticket.subject, ticket.version) == ("Help", 2)
+
+
+def test_if_match_any_is_428_from_a_browser_session_too(integration, ticket):
+    from rest_framework.test import APIClient
+
+    session = APIClient()
+    session.force_login(integration)
+    response = session.post(
+        f"/api/v1/tickets/{ticket.pk}/status/", {"status": "open"}, format="json", HTTP_IF_MATCH="*"
+    )
+    assert response.status_code == 428
+    ticket.refresh_from_db()
+    assert ticket.status == Status.NEW
+
+
 def test_an_if_match_for_another_record_is_412(api, ticket):
     response = api.patch(
         f"/api/v1/tickets/{ticket.pk}/",
