@@ -46,6 +46,7 @@ from .models import (
     Complaint,
     ReplyScript,
     RootCause,
+    Severity,
     Stage,
 )
 from .report import report_pdf_render
@@ -413,7 +414,8 @@ def complaint_list(request):
     elif stage in Stage.values:
         complaints = complaints.filter(stage=stage)
     severity = request.GET.get("severity", "")
-    if severity:
+    # Only a known severity reaches the query (a NUL in the text was a 500 there).
+    if severity in Severity.values:
         complaints = complaints.filter(severity=severity)
     return render(
         request,

@@ -282,3 +282,11 @@ def test_administrators_edit_the_authority_and_limit_tables_in_the_admin(admin_c
     for name in ("complaintauthority", "approvallimit", "replyscript", "complaintcategory"):
         assert admin_client.get(f"/admin/complaints/{name}/").status_code == 200
     assert admin_client.get("/admin/complaints/complaint/add/").status_code == 403
+
+
+@pytest.mark.parametrize("severity", ["\x00", "urgent\x00", "no-such-severity", "9" * 5000])
+def test_the_list_ignores_a_severity_it_does_not_know(agent_client, complaint, severity):
+    # A NUL in the severity filter reached PostgreSQL: a 500.
+    response = agent_client.get(reverse("complaints:list"), {"severity": severity})
+    assert response.status_code == 200
+    assert complaint.ticket.reference in response.content.decode()
