@@ -15,6 +15,7 @@ DATA_MIGRATIONS = {
     ("tickets", "0003_default_intake_templates"),
     ("sla", "0002_default_policies"),
     ("sla", "0009_complaint_contact_clocks_never_pause"),
+    ("sla", "0010_reconcile_default_targets"),
     ("complaints", "0002_seed_configuration"),
 }
 SCHEMA_ONLY_MIGRATIONS = {

@@ -56,9 +56,19 @@ def test_receipt_starts_first_contact_and_the_severitys_response_clock(
     assert {clock.state for clock in running.values()} == {"running"}
 
 
-def test_a_general_complaint_is_resolved_within_24_hours(opened_on_monday):
-    complaint = opened_on_monday(complexity="general")
-    assert clocks(complaint)["resolution"].due_at == MONDAY + timedelta(hours=24)
+@pytest.mark.parametrize(
+    ("severity", "resolved_within"),
+    [
+        ("urgent", timedelta(hours=24)),  # the general 24 hours
+        ("important", timedelta(hours=48)),  # 24 h response + 24 h
+        ("routine", timedelta(hours=72 + 24)),  # 72 h response + 24 h
+    ],
+)
+def test_a_general_complaint_is_resolved_no_earlier_than_it_is_answered(
+    opened_on_monday, severity, resolved_within
+):
+    complaint = opened_on_monday(severity=severity, complexity="general")
+    assert clocks(complaint)["resolution"].due_at == MONDAY + resolved_within
 
 
 def test_a_complex_complaint_is_resolved_within_5_business_days(opened_on_monday):
