@@ -26,6 +26,7 @@ from tickets.selectors import ticket_for_user
 
 from . import services
 from .analysis import Month, complaint_monthly_analysis_generate, monthly_analysis_for
+from .clock_definitions import complaint_clock_definitions
 from .forms import (
     CompensationRequestForm,
     ComplaintOpenForm,
@@ -119,6 +120,7 @@ def complaint_panel_context(request, ticket: Ticket, bound: dict | None = None) 
             initial={"severity": complaint.severity, "complexity": complaint.complexity},
         ),
         "decision_form": DecisionForm(),
+        "clock_definitions": complaint_clock_definitions(complaint),
         "scripts": list(reply_scripts_for()),
         "script_language": script_language,
     }
