@@ -61,58 +61,6 @@ def recreate_database(url: str, name: str, *, drop_only: bool = False) -> None:
     admin.close()
 
 
-def load_tickets(template_id: int, first: int, last: int) -> None:
-    """Copies of the template ticket, numbered first..last, inserted server-side."""
-    from django.db import connection
-
-    from tickets.models import Ticket
-
-    columns = [f.column for f in Ticket._meta.concrete_fields if not f.primary_key]
-    values = ["'B-' || g" if column == "reference" else f't."{column}"' for column in columns]
-    quoted = ", ".join(f'"{column}"' for column in columns)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO tickets_ticket ({quoted}) "
-            f"SELECT {', '.join(values)} FROM tickets_ticket t, generate_series(%s, %s) g "
-            "WHERE t.id = %s",
-            [first, last, template_id],
-        )
-
-
-def load_clocks(
-    *, tickets_from: int, tickets_to: int, metric: str, cycle: int, due_in: str, calendar_id: int
-) -> None:
-    """One running clock per ticket id in the range, due `due_in` from now (an interval)."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            INSERT INTO sla_clock (
-                ticket_id, metric, cycle, target_id, policy_name, calendar_id, target_duration,
-                warn_duration, escalation_duration, is_urgent, state, started_at, due_at,
-                warn_at, escalate_at, next_alert_at, paused_at, paused_total, met_at,
-                warned_at, breached_at, escalated_at, escalation_level, ended_at, created_at,
-                updated_at)
-            SELECT t.id, %(metric)s, %(cycle)s, NULL, 'bench', %(calendar)s, interval '1 day',
-                interval '1 day', NULL, false, 'running', now() - interval '1 hour',
-                now() + %(due_in)s::interval, now() + %(due_in)s::interval,
-                NULL, now() + %(due_in)s::interval, NULL, interval '0', NULL,
-                now(), NULL, NULL, 1, NULL, now(), now()
-            FROM tickets_ticket t
-            WHERE t.id BETWEEN %(first)s AND %(last)s
-            """,
-            {
-                "metric": metric,
-                "cycle": cycle,
-                "calendar": calendar_id,
-                "due_in": due_in,
-                "first": tickets_from,
-                "last": tickets_to,
-            },
-        )
-
-
 def analyze() -> None:
     from django.db import connection
 
@@ -147,13 +95,14 @@ def time_sweeps(ticket_ids: list[int], calendar_id: int, first_cycle: int) -> fl
     """Median milliseconds of ROUNDS sweeps, each over DUE freshly due clocks."""
     from django.utils import timezone
 
+    from tests.bulk_load import load_clocks
     from tickets.sla.sweep import sla_sweep
 
     timings = []
     for round_number in range(ROUNDS):
         load_clocks(
-            tickets_from=ticket_ids[0],
-            tickets_to=ticket_ids[0] + DUE - 1,
+            first_ticket=ticket_ids[0],
+            last_ticket=ticket_ids[0] + DUE - 1,
             metric="first_response",
             cycle=first_cycle + round_number,
             due_in="-1 minute",
@@ -190,6 +139,7 @@ def main() -> int:
         call_command("migrate", verbosity=0)
         from customers.models import Customer
         from staff.models import Team
+        from tests.bulk_load import load_clocks, load_tickets
         from tests.factories import UserFactory
         from tickets.models import Ticket
         from tickets.sla.models import Calendar
@@ -218,8 +168,8 @@ def main() -> int:
         def background(first_ticket: int, last_ticket: int) -> None:
             for metric in BACKGROUND_METRICS:
                 load_clocks(
-                    tickets_from=first_ticket,
-                    tickets_to=last_ticket,
+                    first_ticket=first_ticket,
+                    last_ticket=last_ticket,
                     metric=metric,
                     cycle=1,
                     due_in="1 day",

@@ -14,7 +14,7 @@ class ApiConfig(AppConfig):
         from . import webhooks
         from .scopes import API_PERMISSIONS
 
-        subscribe_to_events(webhooks.webhook_fan_out)
+        subscribe_to_events(webhooks.webhook_fan_out, many=webhooks.webhook_fan_out_many)
         webhooks.register_sender()
         for permission, roles in API_PERMISSIONS.items():
             grant_to_roles(permission, roles)

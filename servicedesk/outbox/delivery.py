@@ -119,6 +119,7 @@ def retry_delay(attempts: int) -> timedelta:
 
 @dataclass
 class DeliveryReport:
+    claimed: int = 0
     sent: int = 0
     retried: int = 0
     dead: int = 0
@@ -207,5 +208,6 @@ def outbox_deliver_due(*, limit: int = 100) -> DeliveryReport:
         message = outbox_claim_next()
         if message is None:
             break
+        report.claimed += 1
         outbox_deliver_one(message, report)
     return report

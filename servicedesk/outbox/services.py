@@ -15,18 +15,42 @@ from .models import OutboxChannel, OutboxMessage
 # Subscribers fan a domain event out to outbox rows (e.g. one per webhook endpoint).
 # Apps register in AppConfig.ready(); each gets (topic, payload, ticket) and writes rows.
 EventSubscriber = Callable[[str, dict[str, Any], Any], None]
+# A subscriber may also take many events at once (event_publish_many): the SLA sweep
+# publishes hundreds per batch, and one statement for them all beats one per event.
+Event = tuple[str, dict[str, Any], Any]  # (topic, payload, ticket)
+EventBatchSubscriber = Callable[[Sequence[Event]], None]
 _event_subscribers: list[EventSubscriber] = []
+_batch_subscribers: dict[EventSubscriber, EventBatchSubscriber] = {}
 
 
-def subscribe_to_events(subscriber: EventSubscriber) -> None:
+def subscribe_to_events(
+    subscriber: EventSubscriber, *, many: EventBatchSubscriber | None = None
+) -> None:
+    """`subscriber` gets each event; `many`, if given, gets the events of one
+    event_publish_many call instead and must do what `subscriber` would do for each."""
     if subscriber not in _event_subscribers:
         _event_subscribers.append(subscriber)
+    if many is not None:
+        _batch_subscribers[subscriber] = many
 
 
 def event_publish(topic: str, payload: dict[str, Any], *, ticket=None) -> None:
     """Announce a domain event (ticket.created, sla.breached, …) to whoever subscribed."""
     for subscriber in _event_subscribers:
         subscriber(topic, payload, ticket)
+
+
+def event_publish_many(events: Sequence[Event]) -> None:
+    """Announce several events, in order: as event_publish for each, in fewer statements."""
+    if not events:
+        return
+    for subscriber in _event_subscribers:
+        many = _batch_subscribers.get(subscriber)
+        if many is not None:
+            many(events)
+            continue
+        for topic, payload, ticket in events:
+            subscriber(topic, payload, ticket)
 
 
 def outbox_enqueue(

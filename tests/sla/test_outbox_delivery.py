@@ -168,3 +168,19 @@ def test_rows_of_a_channel_without_a_sender_wait(db, noon):
     assert outbox_deliver_due().sent == 0
     row.refresh_from_db()
     assert (row.status, row.attempts) == (OutboxStatus.PENDING, 0)
+
+
+def test_a_backlog_drains_without_waiting_for_the_next_beat(db, noon):
+    from servicedesk.celery import app as celery_app
+    from servicedesk.outbox.tasks import DELIVERY_BATCH, outbox_deliver
+
+    for number in range(DELIVERY_BATCH + 20):
+        outbox_enqueue_email(topic="t", to=f"p{number}@example.com", subject="s", body="b")
+    # A task that delivered a full batch queues the next (eager here: it runs at once).
+    celery_app.conf.task_always_eager = True
+    try:
+        outbox_deliver.delay()
+    finally:
+        celery_app.conf.task_always_eager = False
+    assert len(mail.outbox) == DELIVERY_BATCH + 20
+    assert not OutboxMessage.objects.exclude(status=OutboxStatus.SENT).exists()

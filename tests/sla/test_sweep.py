@@ -171,3 +171,34 @@ def test_a_sweep_that_dies_mid_batch_leaves_nothing_half_written(new_ticket, peo
     assert {clock.ticket_id for clock in Clock.objects.filter(state=ClockState.BREACHED)} == {
         ticket.pk for ticket in tickets
     }
+
+
+def test_a_batch_writes_its_rows_in_a_fixed_number_of_statements(new_ticket, people, wednesday):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from servicedesk.api.models import WebhookEndpoint
+
+    WebhookEndpoint.objects.create(
+        name="CRM", url="https://crm.example.com/", secret="s", events=["sla.breached"]
+    )
+    for _ in range(12):
+        new_ticket(channel=Channel.CHAT)
+    wednesday.move_to(shanghai(2026, 3, 4, 10, 1, 5))
+    with CaptureQueriesContext(connection) as queries:
+        report = sla_sweep()
+    assert report.breached == 12
+
+    def statements(verb: str, table: str) -> int:
+        return sum(
+            query["sql"].startswith(verb) and f'"{table}"' in query["sql"].split("(")[0]
+            for query in queries.captured_queries
+        )
+
+    # Not one per clock: one UPDATE of the clocks (they took the same step), one INSERT of
+    # audit rows, one of e-mail notices and one of webhook deliveries.
+    assert statements("UPDATE", "sla_clock") == 1
+    assert statements("INSERT", "tickets_ticketevent") == 1
+    assert statements("INSERT", "outbox_outboxmessage") == 2
+    assert OutboxMessage.objects.filter(channel="webhook").count() == 12
+    assert OutboxMessage.objects.filter(channel="email", topic="sla.breached").count() == 24

@@ -5,7 +5,8 @@ wait for the next opening of the target's calendar (the organisation's working h
 unless the target runs on calendar time (24×7) or the ticket is urgent.
 """
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
@@ -16,7 +17,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from servicedesk.outbox.models import OutboxChannel, OutboxMessage
-from staff.models import Role
+from staff.models import Role, Team
 from tickets.models import Ticket
 
 from .models import Clock, EscalationLevel, Metric
@@ -49,18 +50,37 @@ def managers() -> list:
 
 @dataclass
 class Recipients:
-    """Resolves recipients for a sweep; the managers are read at most once."""
+    """Resolves recipients for a sweep: each person, team supervisor and the managers are
+    read once per sweep (`load` reads a batch's in two queries), not once per clock."""
 
     _managers: list | None = None
+    _users: dict = field(default_factory=dict)
+    _supervisor_of: dict[int, int | None] = field(default_factory=dict)
 
     def managers(self) -> list:
         if self._managers is None:
             self._managers = managers()
         return self._managers
 
+    def load(self, tickets: Iterable[Ticket]) -> None:
+        """Read the assignees and team supervisors of these tickets not met before."""
+        tickets = list(tickets)
+        teams = {ticket.team_id for ticket in tickets}
+        teams = {team for team in teams if team is not None and team not in self._supervisor_of}
+        if teams:
+            supervisors = dict(Team.objects.filter(pk__in=teams).values_list("pk", "supervisor"))
+            self._supervisor_of.update({team: supervisors.get(team) for team in teams})
+        wanted = {ticket.assignee_id for ticket in tickets}
+        wanted |= {self._supervisor_of.get(ticket.team_id) for ticket in tickets}
+        wanted = {pk for pk in wanted if pk is not None and pk not in self._users}
+        if wanted:
+            found = get_user_model().objects.select_related("staff_profile").in_bulk(wanted)
+            self._users.update({pk: found.get(pk) for pk in wanted})
+
     def for_step(self, step: str, ticket: Ticket) -> list:
-        assignee = _reachable(ticket.assignee)
-        supervisor = _reachable(ticket.team.supervisor if ticket.team_id else None)
+        self.load([ticket])
+        assignee = _reachable(self._users.get(ticket.assignee_id))
+        supervisor = _reachable(self._users.get(self._supervisor_of.get(ticket.team_id)))
         if step == AlertStep.WARNING:
             people = [assignee] if assignee else [supervisor] if supervisor else self.managers()
         elif step == AlertStep.BREACHED:
@@ -87,11 +107,18 @@ def _language(user) -> str:
         return settings.LANGUAGE_CODE
 
 
-def deliver_after(clock: Clock, now: datetime) -> datetime:
-    """Now for urgent tickets and 24×7 targets, else the calendar's next opening."""
+def deliver_after(clock: Clock, now: datetime, openings: dict | None = None) -> datetime:
+    """Now for urgent tickets and 24×7 targets, else the calendar's next opening.
+
+    `openings` (calendar id → next opening after `now`) lets a sweep compute each
+    calendar's opening once for all its clocks."""
     if clock.is_urgent or clock.calendar.is_24x7:
         return now
-    return working_calendar(clock.calendar).next_opening(now)
+    if openings is None:
+        return working_calendar(clock.calendar).next_opening(now)
+    if clock.calendar_id not in openings:
+        openings[clock.calendar_id] = working_calendar(clock.calendar).next_opening(now)
+    return openings[clock.calendar_id]
 
 
 def _ticket_link(ticket: Ticket) -> str:
@@ -127,20 +154,24 @@ def _body(clock: Clock, ticket: Ticket) -> str:
 
 
 def alert_messages(
-    *, step: str, clock: Clock, ticket: Ticket, people: list, now: datetime
+    *, step: str, clock: Clock, ticket: Ticket, people: list, now: datetime, openings=None
 ) -> list[OutboxMessage]:
     """Unsaved outbox rows, one per person; the dedupe key makes a repeat a no-op."""
-    when = deliver_after(clock, now)
+    when = deliver_after(clock, now, openings)
+    texts: dict[str, tuple[str, str]] = {}  # rendered once per language, not per person
     messages = []
     for person in people:
-        with translation.override(_language(person)):
-            subject, body = _subject(step, clock, ticket), _body(clock, ticket)
+        language = _language(person)
+        if language not in texts:
+            with translation.override(language):
+                texts[language] = (_subject(step, clock, ticket)[:300], _body(clock, ticket))
+        subject, body = texts[language]
         messages.append(
             OutboxMessage(
                 channel=OutboxChannel.EMAIL,
                 topic=f"sla.{step}",
                 recipient=person.email,
-                subject=subject[:300],
+                subject=subject,
                 body=body,
                 payload={"clock": clock.pk, "metric": clock.metric, "user": person.pk},
                 ticket=ticket,
