@@ -181,6 +181,9 @@ EMAIL_BACKEND = env.str(
     default="django.core.mail.backends.filebased.EmailBackend",
 )
 EMAIL_FILE_PATH = env.path("DJANGO_EMAIL_FILE_PATH", default=VAR_DIR / "mail")
+# The mail server of the SMTP backend (DJANGO_EMAIL_BACKEND=django.core.mail.backends.smtp…).
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="servicedesk@localhost")
 
 CACHES = {

@@ -5,6 +5,7 @@ PostgreSQL are never stopped or reconfigured (a Redis outage is a private redis-
 on a free port, killed and started again).
 """
 
+import contextlib
 import http.client
 import json
 import os
@@ -217,3 +218,50 @@ def wait_until(condition, *, timeout: float, interval: float = 0.5) -> bool:
             return True
         time.sleep(interval)
     return condition()
+
+
+def kill_hard(process: subprocess.Popen) -> None:
+    """kill -9 the process and the children it started (its own session), as a machine or
+    container dying would: no shutdown code runs."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=10)
+
+
+Processes = dict[str, tuple[subprocess.Popen, Path]]
+
+
+def start_workers_and_beats(env: dict, logs: Path, *, workers=(), beats=()) -> Processes:
+    """Named workers and beats, each logging to logs/<name>.log."""
+    processes: Processes = {}
+    for name in workers:
+        log = logs / f"{name}.log"
+        processes[name] = (start_worker(env, log, name), log)
+    for name in beats:
+        log, workdir = logs / f"{name}.log", logs / name
+        workdir.mkdir(exist_ok=True)
+        processes[name] = (start_beat(env, log, workdir), log)
+    return processes
+
+
+def stop_all(processes: Processes) -> None:
+    for process, _log in processes.values():
+        stop(process)
+
+
+def wait_while_running(
+    condition, *, seconds: float, processes: Processes, interval: float = 0.2
+) -> float:
+    """wait_until for work done by `processes`: fails at once, with their logs, if one of
+    them exits, and when `seconds` pass. Returns the seconds waited."""
+    started = time.monotonic()
+    while not condition():
+        for name, (process, log) in processes.items():
+            assert process.poll() is None, f"{name} exited:\n{log.read_text()[-3000:]}"
+        if time.monotonic() - started > seconds:
+            logs = "\n".join(
+                f"{name}:\n{log.read_text()[-2000:]}" for name, (_, log) in processes.items()
+            )
+            raise AssertionError(f"not done within {seconds} s\n{logs}")
+        time.sleep(interval)
+    return time.monotonic() - started
