@@ -283,3 +283,18 @@ def test_a_paired_surrogate_escape_is_text(api):
     response = post_raw(api, b'{"subject": "\\ud83d\\ude00 broken"}')
     assert response.status_code == 201, response.content
     assert response.json()["subject"] == "\U0001f600 broken"
+
+
+@pytest.mark.parametrize("key", [b"1e400", b"1.5", b"true"])
+def test_a_token_for_a_user_that_is_not_a_whole_number_is_400(make_client, key):
+    from servicedesk.api.models import ApiToken
+    from staff.models import Role
+    from tests.factories import UserFactory
+
+    admin = make_client(UserFactory(role=Role.ADMINISTRATOR, is_staff=True))
+    before = ApiToken.objects.count()
+    body = b'{"name": "crm", "user": %s, "scopes": ["tickets:read"]}' % key
+    response = admin.generic("POST", "/api/v1/tokens/", body, content_type="application/json")
+    assert response.status_code == 400, response.content
+    assert list(response.json()["fields"]) == ["user"]
+    assert ApiToken.objects.count() == before

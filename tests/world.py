@@ -1,0 +1,114 @@
+"""One record of every kind the API and pages address, for tests that walk every route.
+
+Each role is a user (the agent and supervisor in the records' team); every routed id
+names a real record, so a walk reaches past the 404 to the permission and the input.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from complaints import services as complaint_services
+from complaints.models import ComplaintCategory, ComplaintReport, ReplyScript, Severity, Stage
+from servicedesk.api.models import WebhookEndpoint
+from servicedesk.api.services import api_token_issue
+from staff.models import Role
+from tests.complaints.conftest import advance_to
+from tests.factories import CustomerFactory, TeamFactory, UserFactory
+from tickets import services as ticket_services
+from tickets.models import Channel
+
+
+@dataclass
+class World:
+    users: dict
+    team: object
+    ticket: object
+    customer: object
+    complaint: object
+    compensation: object
+    webhook: object
+    report: object
+    token: object
+    attachment: object
+    script: object
+    ids: dict = field(default_factory=dict)
+
+
+def build_world() -> World:
+    team = TeamFactory(name="World team")
+    users = {
+        "agent": UserFactory(username="world-agent", role=Role.AGENT, teams=[team]),
+        "supervisor": UserFactory(username="world-supervisor", role=Role.SUPERVISOR, teams=[team]),
+        "manager": UserFactory(username="world-manager", role=Role.MANAGER),
+        "administrator": UserFactory(
+            username="world-admin", role=Role.ADMINISTRATOR, is_staff=True, is_superuser=True
+        ),
+    }
+    team.supervisor = users["supervisor"]
+    team.save()
+    customer = CustomerFactory(name="World customer")
+    ticket = ticket_services.ticket_create(
+        actor=users["agent"],
+        subject="World ticket",
+        channel=Channel.API,
+        team=team,
+        customer=customer,
+    )
+    complaint = complaint_services.complaint_open(
+        actor=users["agent"],
+        subject="World complaint",
+        severity=Severity.ROUTINE,
+        category=ComplaintCategory.objects.filter(active=True).first(),
+        customer=customer,
+        team=team,
+    )
+    advance_to(complaint, users["agent"], Stage.NEGOTIATE)
+    # Above a junior agent's limit (200 CNY), so it waits for a supervisor's decision.
+    compensation = complaint_services.complaint_request_compensation(
+        complaint=complaint, actor=users["agent"], kind="money", amount="1000", currency="CNY"
+    )
+    report = ComplaintReport.objects.create(
+        complaint=complaint,
+        version=1,
+        language="zh-hans",
+        html="<p>报告</p>",
+        pdf=ContentFile(b"%PDF-1.4 world", name="world-report.pdf"),
+    )
+    token, _plain = api_token_issue(user=users["administrator"], name="World token", scopes=[])
+    attachment = ticket_services.ticket_attach(
+        ticket=ticket,
+        actor=users["agent"],
+        uploaded_file=SimpleUploadedFile("note.txt", b"hello", content_type="text/plain"),
+    )
+    script = ReplyScript.objects.create(
+        step="empathise", language="zh-hans", title="World script", body="您好"
+    )
+    webhook = WebhookEndpoint.objects.create(
+        name="World receiver", url="https://receiver.example.com/hook", events=[]
+    )
+    world = World(
+        users=users,
+        team=team,
+        ticket=ticket,
+        customer=customer,
+        complaint=complaint,
+        compensation=compensation,
+        webhook=webhook,
+        report=report,
+        token=token,
+        attachment=attachment,
+        script=script,
+    )
+    world.ids = {
+        "tickets": ticket.pk,
+        "customers": customer.pk,
+        "complaints": complaint.pk,
+        "compensations": compensation.pk,
+        "staff": users["agent"].pk,
+        "teams": team.pk,
+        "webhooks": webhook.pk,
+        "tokens": token.pk,
+    }
+    return world
