@@ -9,7 +9,7 @@ from servicedesk.celery import app
 from servicedesk.outbox.mail_threads import outgoing_message_id
 from servicedesk.outbox.models import OutboxChannel, OutboxMessage, OutboxStatus
 from tests.bulk_load import load_clocks, load_tickets
-from tests.faults.real_processes import process_env
+from tests.real_processes import process_env
 from tickets.models import Ticket, TicketEvent
 from tickets.sla.models import Calendar, Clock, ClockState, Metric
 from tickets.sla.services import SlaAction

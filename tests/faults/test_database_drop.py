@@ -14,7 +14,7 @@ from django.db import connection, transaction
 
 from servicedesk.api.services import api_token_issue, webhook_endpoint_create
 from servicedesk.outbox.models import OutboxMessage
-from tests.faults.real_processes import (
+from tests.real_processes import (
     HttpClient,
     process_env,
     start_gunicorn,

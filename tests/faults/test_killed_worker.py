@@ -12,7 +12,7 @@ from servicedesk.celery import app
 from servicedesk.outbox.delivery import MSG_INTERRUPTED
 from servicedesk.outbox.mail_threads import outgoing_message_id
 from servicedesk.outbox.models import OutboxChannel, OutboxStatus
-from tests.faults.real_processes import (
+from tests.real_processes import (
     kill_hard,
     start_beat,
     start_worker,

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from tests.faults.real_processes import start_workers_and_beats, stop_all, wait_while_running
+from tests.real_processes import start_workers_and_beats, stop_all, wait_while_running
 
 from .receivers import WebhookReceiver
 from .scene import (

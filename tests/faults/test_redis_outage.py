@@ -18,7 +18,7 @@ from servicedesk.api.services import api_token_issue, webhook_endpoint_create
 from servicedesk.api.webhooks import DELIVERY_HEADER
 from servicedesk.outbox.models import OutboxChannel, OutboxMessage, OutboxStatus
 from tests.api.test_webhooks import Receiver
-from tests.faults.real_processes import (
+from tests.real_processes import (
     HttpClient,
     PrivateRedis,
     process_env,

@@ -5,7 +5,7 @@ deliveries are claimed before they are sent)."""
 import pytest
 
 from servicedesk.outbox.models import OutboxChannel, OutboxStatus
-from tests.faults.real_processes import start_workers_and_beats, stop_all, wait_while_running
+from tests.real_processes import start_workers_and_beats, stop_all, wait_while_running
 
 from .receivers import MailReceiver, WebhookReceiver
 from .scene import (

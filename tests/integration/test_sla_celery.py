@@ -6,18 +6,15 @@ is 3 seconds long must be breached and its notices delivered within a bounded wa
 """
 
 import os
-import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
 from django.db import connection
 
 from servicedesk.outbox.models import OutboxMessage, OutboxStatus
+from tests.real_processes import database_url, start_celery, stop
 from tickets import services as tickets
 from tickets.models import Channel, Complexity, Kind, Priority
 from tickets.sla.models import Calendar, Clock, ClockState, DurationUnit, Metric, Policy, Target
@@ -26,35 +23,6 @@ pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("celery")]
 
 PROJECT_ROOT = Path(settings.BASE_DIR)
 WAIT_SECONDS = 60
-
-
-def database_url_for_workers() -> str:
-    db = connection.settings_dict
-    credentials = quote(db["USER"] or "postgres")
-    if db.get("PASSWORD"):
-        credentials += ":" + quote(db["PASSWORD"])
-    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-def start(command: list[str], env: dict, log: Path) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "servicedesk", *command],
-        cwd=PROJECT_ROOT,
-        env=env,
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
 
 
 def test_beat_and_worker_breach_a_short_target_and_deliver_its_notices(
@@ -66,7 +34,7 @@ def test_beat_and_worker_breach_a_short_target_and_deliver_its_notices(
     mail_dir = tmp_path / "mail"
     env = {
         **os.environ,
-        "DATABASE_URL": database_url_for_workers(),
+        "DATABASE_URL": database_url(),
         "CELERY_BROKER_URL": broker,
         "SLA_SWEEP_INTERVAL_SECONDS": "1",
         "OUTBOX_DELIVERY_INTERVAL_SECONDS": "1",
@@ -93,7 +61,7 @@ def test_beat_and_worker_breach_a_short_target_and_deliver_its_notices(
     )
 
     worker_log, beat_log = tmp_path / "worker.log", tmp_path / "beat.log"
-    worker = start(
+    worker = start_celery(
         [
             "worker", "-P", "solo", "--without-heartbeat", "--without-mingle",
             "--without-gossip", "-n", f"sla-integration-{os.getpid()}@%h", "--loglevel", "INFO",
@@ -101,7 +69,7 @@ def test_beat_and_worker_breach_a_short_target_and_deliver_its_notices(
         env,
         worker_log,
     )  # fmt: skip
-    beat = start(
+    beat = start_celery(
         ["beat", "--loglevel", "INFO", "--pidfile", str(tmp_path / "beat.pid")], env, beat_log
     )
     try:

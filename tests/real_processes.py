@@ -1,4 +1,5 @@
-"""Real processes for fault tests: a private Redis, gunicorn and Celery on the test database.
+"""Real processes for integration and fault tests: a private Redis, gunicorn and Celery on
+the test database.
 
 Every process is started here and stopped by its own pid; the shared Redis and
 PostgreSQL are never stopped or reconfigured (a Redis outage is a private redis-server
