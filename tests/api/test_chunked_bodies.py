@@ -18,7 +18,7 @@ from django.conf import settings
 
 from servicedesk.api.middleware import largest_body_limit
 from servicedesk.chunked_body import ChunkedBodyMiddleware
-from tests.integration.test_sla_celery import database_url_for_workers
+from tests.real_processes import database_url
 from tickets.models import Ticket
 
 pytestmark = pytest.mark.xdist_group("gunicorn")
@@ -37,7 +37,7 @@ def gunicorn(committed_db, tmp_path):
     port = free_port()
     env = {
         **os.environ,
-        "DATABASE_URL": database_url_for_workers(),
+        "DATABASE_URL": database_url(),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_MEDIA_ROOT": str(tmp_path / "media"),
         "GUNICORN_WORKERS": "1",
