@@ -581,28 +581,6 @@ def complaint_change_terms(
 
 
 @transaction.atomic
-def complaint_change_severity(
-    *, complaint: Complaint, actor, severity: str, expected_version: int | None = None
-) -> Complaint:
-    """Change the severity alone; re-plans the SLA."""
-    complaint = _lock(complaint, expected_version=expected_version)
-    if _severity_apply(complaint, actor, severity):
-        _terms_changed(complaint, severity_changed=True)
-    return complaint
-
-
-@transaction.atomic
-def complaint_change_complexity(
-    *, complaint: Complaint, actor, complexity: str, expected_version: int | None = None
-) -> Complaint:
-    """General (24 h) or complex (5 business days) resolution; re-plans the SLA."""
-    complaint = _lock(complaint, expected_version=expected_version)
-    if _complexity_apply(complaint, actor, complexity):
-        _terms_changed(complaint, severity_changed=False)
-    return complaint
-
-
-@transaction.atomic
 def complaint_request_compensation(
     *,
     complaint: Complaint,

@@ -62,7 +62,12 @@ def test_the_authority_table_is_configurable(open_complaint, agent):
 
 
 def test_anyone_may_raise_the_severity_which_raises_the_ticket_priority(complaint, agent):
-    services.complaint_change_severity(complaint=complaint, actor=agent, severity=Severity.URGENT)
+    services.complaint_change_terms(
+        complaint=complaint,
+        actor=agent,
+        severity=Severity.URGENT,
+        complexity=complaint.complexity,
+    )
     complaint.refresh_from_db()
     complaint.ticket.refresh_from_db()
     assert complaint.severity == Severity.URGENT
@@ -73,13 +78,19 @@ def test_anyone_may_raise_the_severity_which_raises_the_ticket_priority(complain
 def test_only_a_supervisor_or_above_may_lower_the_severity(open_complaint, agent, supervisor):
     complaint = open_complaint(severity=Severity.IMPORTANT)
     with pytest.raises(AuthorityError):
-        services.complaint_change_severity(
-            complaint=complaint, actor=agent, severity=Severity.ROUTINE
+        services.complaint_change_terms(
+            complaint=complaint,
+            actor=agent,
+            severity=Severity.ROUTINE,
+            complexity=complaint.complexity,
         )
     complaint.refresh_from_db()
     assert complaint.severity == Severity.IMPORTANT
-    services.complaint_change_severity(
-        complaint=complaint, actor=supervisor, severity=Severity.ROUTINE
+    services.complaint_change_terms(
+        complaint=complaint,
+        actor=supervisor,
+        severity=Severity.ROUTINE,
+        complexity=complaint.complexity,
     )
     complaint.refresh_from_db()
     assert complaint.severity == Severity.ROUTINE

@@ -114,12 +114,16 @@ def test_closing_meets_the_resolution_clock(opened_on_monday, agent, settings, t
 def test_raising_the_severity_replans_the_response_from_the_original_start(opened_on_monday, agent):
     complaint = opened_on_monday(severity="routine")
     with time_machine.travel(MONDAY + timedelta(minutes=10), tick=False):
-        services.complaint_change_severity(complaint=complaint, actor=agent, severity="urgent")
+        services.complaint_change_terms(
+            complaint=complaint, actor=agent, severity="urgent", complexity=complaint.complexity
+        )
     assert clocks(complaint)["complaint_response"].due_at == MONDAY + timedelta(minutes=30)
 
 
 def test_making_a_complaint_complex_replans_its_resolution(opened_on_monday, agent):
     complaint = opened_on_monday(complexity="general")
     with time_machine.travel(MONDAY + timedelta(minutes=10), tick=False):
-        services.complaint_change_complexity(complaint=complaint, actor=agent, complexity="complex")
+        services.complaint_change_terms(
+            complaint=complaint, actor=agent, severity=complaint.severity, complexity="complex"
+        )
     assert clocks(complaint)["resolution"].due_at == datetime(2026, 3, 9, 10, 0, tzinfo=SHANGHAI)
