@@ -246,6 +246,8 @@ CELERY_BEAT_SCHEDULE["outbox-deliver"] = {
         "expire_seconds": max(1, int(OUTBOX_DELIVERY_INTERVAL_SECONDS * 0.9)),
     },
 }
+# How often the manager dashboard's live part (counts, breached and at-risk lists) refreshes.
+SLA_DASHBOARD_REFRESH_SECONDS = env.int("SLA_DASHBOARD_REFRESH_SECONDS", default=15)
 # Ticket statuses in which SLA clocks stand still (values of tickets.models.Status).
 SLA_PAUSING_STATUSES = env.list("SLA_PAUSING_STATUSES", default=["pending_customer"])
 # From this day of the year ("MM-DD") administrators are warned about country calendars

@@ -61,6 +61,9 @@ PAGES: dict[str, tuple] = {
     "readyz": (200, 200, 200, 200, 200),
     "set_language": (302, 302, 302, 302, 302),
     "sla:dashboard": ("login", 403, 200, 200, 200),
+    "sla:export": ("login", 403, 200, 200, 200),
+    "sla:live": ("login", 403, 200, 200, 200),
+    "sla:reassign": ("login", 403, "POST 302", "POST 302", "POST 302"),
     "tickets:assign": ("login", "POST 422", "POST 422", "POST 422", "POST 422"),
     "tickets:attachment": ("login", 200, 200, 200, 200),
     "tickets:customer_search": ("login", 200, 200, 200, 200),
@@ -204,6 +207,7 @@ def page_arguments(name, pattern, world) -> dict:
         "script_id": world.script.pk,
         "month": "2026-11",
         "version": 1,
+        "name": "breached",  # an SLA dashboard export
     }
     return {name: values[name] for name in pattern.pattern.converters}
 

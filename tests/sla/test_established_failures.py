@@ -16,14 +16,9 @@ from servicedesk.outbox.services import outbox_enqueue, subscribe_to_events
 from tickets import services as tickets
 from tickets.models import Channel, Kind, Status
 from tickets.sla import hooks
+from tickets.sla.dashboard import Period, pause_time_by_agent, sla_outcomes_by, tickets_at_risk
 from tickets.sla.models import Calendar, Clock, ClockState, Metric, PlanReason, Policy, Target
-from tickets.sla.selectors import (
-    Period,
-    pause_time_by_agent,
-    sla_outcomes_by,
-    ticket_clocks,
-    tickets_at_risk,
-)
+from tickets.sla.selectors import ticket_clocks
 from tickets.sla.sweep import sla_sweep
 from tickets.sla.tasks import sla_sweep as sla_sweep_task
 

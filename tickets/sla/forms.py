@@ -1,4 +1,4 @@
-"""The dashboard's period form."""
+"""The dashboard's period and filter form."""
 
 from datetime import datetime, time, timedelta
 
@@ -6,12 +6,21 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .selectors import Period
+from customers.models import Tier
+from staff.models import Team
+from tickets.models import Channel, Priority
+
+from .dashboard import DashboardFilters, Period
 
 MAX_PERIOD_DAYS = 366
 DEFAULT_PERIOD_DAYS = 30
 MSG_PERIOD_REVERSED = _("The start date must not be after the end date.")
 MSG_PERIOD_TOO_LONG = _("Choose a period of at most %(days)s days.")
+STEP_CHOICES = [("day", _("per day")), ("week", _("per week"))]
+
+
+def _any(choices) -> list:
+    return [("", _("All")), *choices]
 
 
 class DashboardPeriodForm(forms.Form):
@@ -19,12 +28,30 @@ class DashboardPeriodForm(forms.Form):
     date_to = forms.DateField(
         label=_("Until (inclusive)"), widget=forms.DateInput(attrs={"type": "date"})
     )
+    team = forms.ModelChoiceField(
+        label=_("Team"), queryset=Team.objects.order_by("name"), required=False
+    )
+    priority = forms.ChoiceField(
+        label=_("Priority"), choices=_any(Priority.choices), required=False
+    )
+    tier = forms.ChoiceField(label=_("Customer tier"), choices=_any(Tier.choices), required=False)
+    channel = forms.ChoiceField(label=_("Channel"), choices=_any(Channel.choices), required=False)
+    step = forms.ChoiceField(label=_("Trend"), choices=STEP_CHOICES, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].empty_label = _("All")
 
     @classmethod
-    def default(cls) -> "DashboardPeriodForm":
+    def from_query(cls, query) -> "DashboardPeriodForm":
+        """The form bound to the page's query, with the last 30 days for missing dates."""
+        data = query.copy()
         today = timezone.localdate()
-        start = today - timedelta(days=DEFAULT_PERIOD_DAYS - 1)
-        return cls({"date_from": start.isoformat(), "date_to": today.isoformat()})
+        if not data.get("date_from"):
+            data["date_from"] = (today - timedelta(days=DEFAULT_PERIOD_DAYS - 1)).isoformat()
+        if not data.get("date_to"):
+            data["date_to"] = today.isoformat()
+        return cls(data)
 
     def clean(self):
         cleaned = super().clean()
@@ -44,3 +71,17 @@ class DashboardPeriodForm(forms.Form):
             self.cleaned_data["date_to"] + timedelta(days=1), time(0), tzinfo=zone
         )
         return Period(start=start, end=end)
+
+    def filters(self) -> DashboardFilters:
+        """The valid filters (an invalid one is ignored, and shown as an error)."""
+        cleaned = getattr(self, "cleaned_data", {})
+        team = cleaned.get("team")
+        return DashboardFilters(
+            team_id=team.pk if team else None,
+            priority=cleaned.get("priority") or "",
+            tier=cleaned.get("tier") or "",
+            channel=cleaned.get("channel") or "",
+        )
+
+    def trend_step(self) -> str:
+        return getattr(self, "cleaned_data", {}).get("step") or "day"

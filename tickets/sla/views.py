@@ -1,81 +1,220 @@
-"""The manager SLA dashboard: thin view over the selectors, one query per widget."""
+"""The manager SLA dashboard: thin views over tickets/sla/dashboard.py and response_times.py.
 
+The page, its live part (polled by htmx), its CSV exports and the API read the same
+selectors; the reassign buttons call the ticket assign service.
+"""
+
+import csv
+
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
+from servicedesk.exceptions import ServiceDeskError
+from tickets.forms import AssignForm, add_service_error
+from tickets.selectors import ticket_for_user
+from tickets.services import ticket_assign
+
+from . import charts, tables
 from .apps import DASHBOARD_PERMISSION
-from .forms import DashboardPeriodForm
-from .selectors import (
-    DIMENSION_LABELS,
+from .dashboard import (
     DIMENSIONS,
-    OutcomeRow,
+    assignable_by_team,
+    backlog_age,
     pause_time_by_agent,
-    response_times,
+    sla_live_counts,
     sla_outcomes_by,
+    sla_trend,
     tickets_at_risk,
+    tickets_breached,
 )
+from .forms import DashboardPeriodForm
+from .response_times import response_times
 
-CHART_LABEL_WIDTH = 160
-CHART_BAR_WIDTH = 400
-CHART_ROW_HEIGHT = 26
+INVALID = 422
+CHANGE_PERMISSION = "tickets.change_ticket"
 
 
-def _chart(rows: list[OutcomeRow]) -> dict:
-    """Geometry of a horizontal stacked bar per row: met on time, then breached, in %."""
-    bars = []
-    for index, row in enumerate(rows):
-        met = CHART_BAR_WIDTH * row.met_on_time_percent / 100
-        breached = CHART_BAR_WIDTH * row.breach_rate_percent / 100
-        bars.append(
-            {
-                "row": row,
-                "y": index * CHART_ROW_HEIGHT,
-                "text_y": index * CHART_ROW_HEIGHT + 17,
-                "met_width": round(met, 1),
-                "breached_x": round(CHART_LABEL_WIDTH + met, 1),
-                "breached_width": round(breached, 1),
-            }
-        )
+def _live_context(request, form: DashboardPeriodForm) -> dict:
+    filters = form.filters()
+    breached = tickets_breached(user=request.user, filters=filters)
+    at_risk = tickets_at_risk(user=request.user, filters=filters)
     return {
-        "bars": bars,
-        "height": max(len(rows), 1) * CHART_ROW_HEIGHT,
-        "width": CHART_LABEL_WIDTH + CHART_BAR_WIDTH + 60,
-        "bar_x": CHART_LABEL_WIDTH,
-        "value_x": CHART_LABEL_WIDTH + CHART_BAR_WIDTH + 6,
+        "counts": sla_live_counts(user=request.user, filters=filters),
+        "lists": [
+            {
+                "slug": "breached",
+                "title": _("Breached now"),
+                "help": _(
+                    "Targets missed and still not met on open tickets, longest overdue first."
+                ),
+                "empty": _("Nothing is breached right now."),
+                "clocks": breached,
+            },
+            {
+                "slug": "at-risk",
+                "title": _("At risk now"),
+                "help": _("Warned and not yet breached, soonest due first."),
+                "empty": _("Nothing is at risk right now."),
+                "clocks": at_risk,
+            },
+        ],
+        "int_column": tables.Column("", "int"),
+        "members": assignable_by_team(breached + at_risk),
+        "can_reassign": request.user.has_perm(CHANGE_PERMISSION),
+        "query": urlencode(filters.as_query()),
+        "refresh_seconds": settings.SLA_DASHBOARD_REFRESH_SECONDS,
+        "now": timezone.now(),
     }
 
 
-def _in_choice_order(dimension: str, rows: list[OutcomeRow]) -> list[OutcomeRow]:
-    """Priorities urgent → low and tiers as declared, not in the codes' alphabetical order."""
-    choices = DIMENSIONS[dimension][1]
-    if choices is None:
-        return rows
-    position = {value: index for index, value in enumerate(choices.values)}
-    return sorted(rows, key=lambda row: position.get(row.key, len(position)))
+def _period_tables(request, form: DashboardPeriodForm) -> dict:
+    """Every figure over the period, each as a table (and the charts drawn from them)."""
+    period, filters, step = form.period(), form.filters(), form.trend_step()
+    user = request.user
+    outcomes = {
+        dimension: sla_outcomes_by(dimension, period=period, user=user, filters=filters)
+        for dimension in DIMENSIONS
+    }
+    trend = sla_trend(period=period, user=user, step=step, filters=filters)
+    backlog = backlog_age(user=user, filters=filters)
+    times = response_times(period=period, user=user, filters=filters)
+    return {
+        "outcomes": [
+            {
+                "table": tables.outcome_table(dimension, rows),
+                "chart": charts.outcome_chart(rows),
+            }
+            for dimension, rows in outcomes.items()
+        ],
+        "trend": {"table": tables.trend_table(step, trend), "chart": charts.trend_chart(trend)},
+        "backlog": {
+            "table": tables.backlog_table(backlog),
+            "chart": charts.count_chart(backlog),
+        },
+        "times": {
+            "table": tables.response_times_table(times),
+            "first_response_chart": charts.count_chart(times.first_response.buckets),
+            "resolution_chart": charts.count_chart(times.resolution.buckets),
+            "distribution": tables.distribution_table(times),
+        },
+        "pauses": tables.pauses_table(
+            pause_time_by_agent(period=period, user=user, filters=filters)
+        ),
+    }
+
+
+def _export_query(request) -> str:
+    return request.GET.urlencode()
 
 
 @login_required
 @permission_required(DASHBOARD_PERMISSION, raise_exception=True)
+@require_GET
 def dashboard(request):
-    form = DashboardPeriodForm(request.GET) if request.GET else DashboardPeriodForm.default()
-    context = {"form": form, "at_risk": tickets_at_risk(user=request.user)}
-    if not form.is_valid():
-        return render(request, "sla/dashboard.html", context, status=422)
-    period = form.period()
-    outcomes = [
-        {
-            "dimension": dimension,
-            "label": DIMENSION_LABELS[dimension],
-            "rows": _in_choice_order(
-                dimension, sla_outcomes_by(dimension, period=period, user=request.user)
-            ),
-        }
-        for dimension in DIMENSIONS
-    ]
-    context.update(
-        outcomes=outcomes,
-        chart=_chart(outcomes[0]["rows"]),
-        response_times=response_times(period=period, user=request.user),
-        pauses=pause_time_by_agent(period=period, user=request.user),
-    )
+    form = DashboardPeriodForm.from_query(request.GET)
+    valid = form.is_valid()
+    context = {"form": form, "export_query": _export_query(request), **_live_context(request, form)}
+    if not valid:
+        return render(request, "sla/dashboard.html", context, status=INVALID)
+    context.update(_period_tables(request, form))
     return render(request, "sla/dashboard.html", context)
+
+
+@login_required
+@permission_required(DASHBOARD_PERMISSION, raise_exception=True)
+@require_GET
+def live(request):
+    """The live part alone: htmx polls it, so counts and lists change without a reload."""
+    form = DashboardPeriodForm.from_query(request.GET)
+    form.is_valid()  # an invalid filter is ignored here; the full page shows its error
+    return render(request, "sla/_live.html", _live_context(request, form))
+
+
+def _export_table(request, form: DashboardPeriodForm, name: str) -> tables.Table:
+    live_lists = {"breached": tickets_breached, "at-risk": tickets_at_risk}
+    if name in live_lists:
+        clocks = live_lists[name](user=request.user, filters=form.filters())
+        title = _("Breached now") if name == "breached" else _("At risk now")
+        return tables.clock_table(name, title, clocks)
+    if not form.is_valid():
+        raise Http404
+    figures = _period_tables(request, form)
+    by_slug = {entry["table"].slug: entry["table"] for entry in figures["outcomes"]}
+    by_slug.update(
+        {
+            figures["trend"]["table"].slug: figures["trend"]["table"],
+            "backlog-age": figures["backlog"]["table"],
+            "response-times": figures["times"]["table"],
+            "distribution": figures["times"]["distribution"],
+            "pauses": figures["pauses"],
+        }
+    )
+    if name not in by_slug:
+        raise Http404
+    return by_slug[name]
+
+
+@login_required
+@permission_required(DASHBOARD_PERMISSION, raise_exception=True)
+@require_GET
+def export(request, name: str):
+    """One figure of the dashboard as CSV (UTF-8 with a BOM, so spreadsheets read Chinese)."""
+    form = DashboardPeriodForm.from_query(request.GET)
+    form.is_valid()
+    table = _export_table(request, form, name)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="sla-{name}-{timezone.localdate().isoformat()}.csv"'
+    )
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow([tables.csv_header(column) for column in table.columns])
+    for row in table.rows:
+        writer.writerow(
+            [
+                tables.csv_value(value, column.kind)
+                for value, column in zip(row, table.columns, strict=True)
+            ]
+        )
+    return response
+
+
+@login_required
+@permission_required(DASHBOARD_PERMISSION, raise_exception=True)
+@require_POST
+def reassign(request, reference: str):
+    """Reassign a listed ticket in one click, through the ticket assign service."""
+    if not request.user.has_perm(CHANGE_PERMISSION):
+        raise PermissionDenied
+    ticket = ticket_for_user(request.user, reference)
+    form = AssignForm(request.POST, ticket=ticket)
+    if form.is_valid():
+        try:
+            ticket_assign(
+                ticket=ticket,
+                actor=request.user,
+                assignee=form.cleaned_data["assignee"],
+                expected_version=form.cleaned_data["version"],
+            )
+        except ServiceDeskError as error:
+            add_service_error(form, error)
+    failed = bool(form.errors)
+    if failed:
+        outcome = " ".join(str(error) for errors in form.errors.values() for error in errors)
+    else:
+        outcome = _("%(reference)s reassigned.") % {"reference": ticket.reference}
+    if not request.htmx:
+        (messages.error if failed else messages.success)(request, outcome)
+        return redirect("sla:dashboard")
+    filters_form = DashboardPeriodForm.from_query(request.GET)
+    filters_form.is_valid()
+    context = {**_live_context(request, filters_form), "outcome": outcome, "failed": failed}
+    return render(request, "sla/_live.html", context, status=INVALID if failed else 200)

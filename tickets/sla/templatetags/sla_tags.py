@@ -3,6 +3,8 @@
 from datetime import timedelta
 
 from django import template
+from django.utils import timezone
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -29,3 +31,33 @@ def duration(value: timedelta | None) -> str:
             "seconds": seconds,
         }
     return sign + _("%(seconds)d s") % {"seconds": seconds}
+
+
+@register.simple_tag
+def cell(value, column) -> str:
+    """A dashboard table's cell as people read it, in the page's language (numbers grouped
+    and rounded, durations in words, times in the site's time zone)."""
+    if value is None or value == "":
+        return "—" if column.kind != "text" else ""
+    if column.kind == "int":
+        return number_format(value, force_grouping=True)
+    if column.kind == "percent":
+        return f"{number_format(value, 1)} %"
+    if column.kind == "duration":
+        return duration(value)
+    if column.kind == "datetime":
+        return date_format(timezone.localtime(value), "Y-m-d H:i")
+    if column.kind == "date":
+        return date_format(value, "Y-m-d")
+    return str(value)
+
+
+@register.filter
+def members_of(members: dict, team_id):
+    """The reassign choices of a listed ticket's team (see assignable_by_team)."""
+    return members.get(team_id, [])
+
+
+@register.filter
+def index(sequence, position: int):
+    return sequence[position]

@@ -1,0 +1,286 @@
+"""The dashboard's live part (counts, breached and at-risk lists, one-click reassign),
+its trends, percentiles on any database, filters and CSV exports."""
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from django.db.models import DurationField, ExpressionWrapper, F
+from django.urls import reverse
+
+from tests.factories import UserFactory
+from tickets import services as tickets
+from tickets.audit import EventAction
+from tickets.models import Priority, Status, Ticket, TicketEvent
+from tickets.sla.dashboard import (
+    DashboardFilters,
+    Period,
+    assignable_by_team,
+    backlog_age,
+    sla_live_counts,
+    sla_trend,
+    tickets_at_risk,
+    tickets_breached,
+)
+from tickets.sla.models import Clock, ClockState
+from tickets.sla.response_times import Percentile, percentile_by_offset, response_times
+from tickets.sla.sweep import sla_sweep
+
+from .conftest import shanghai
+
+MARCH = Period(start=shanghai(2026, 3, 1), end=shanghai(2026, 4, 1))
+CREATED = shanghai(2026, 3, 4, 10, 0)
+# Monday 9 March: every target of a ticket opened on Wednesday 4 March has long passed.
+FOUR_DAYS_LATER = shanghai(2026, 3, 9, 10, 0)
+
+
+def overdue(new_ticket, travel, count: int = 1, **fields) -> list[Ticket]:
+    """`count` tickets opened on Wednesday and left unanswered until Monday, then swept."""
+    travel.move_to(CREATED)
+    opened = [new_ticket(subject=f"Nobody answered {n}", **fields) for n in range(count)]
+    travel.move_to(FOUR_DAYS_LATER)
+    sla_sweep()
+    return opened
+
+
+def test_a_ticket_four_days_overdue_is_counted_and_listed_as_breached_now(
+    new_ticket, manager, clock_at
+):
+    travel = clock_at(CREATED)
+    [late] = overdue(new_ticket, travel)
+    answered = new_ticket(subject="Answered at once")
+    tickets.ticket_reply(ticket=answered, actor=answered.assignee, body="On it")
+
+    counts = sla_live_counts(user=manager)
+    assert (counts.open, counts.breached) == (2, 1)
+    breached = tickets_breached(user=manager)
+    assert {clock.ticket_id for clock in breached} == {late.pk}
+    # Longest overdue first.
+    assert [clock.due_at for clock in breached] == sorted(clock.due_at for clock in breached)
+
+
+def test_a_breach_met_late_or_on_a_closed_ticket_is_no_longer_breached_now(
+    new_ticket, manager, agent, clock_at
+):
+    travel = clock_at(CREATED)
+    [late] = overdue(new_ticket, travel)
+    tickets.ticket_reply(ticket=late, actor=agent, body="Sorry for the wait")
+    tickets.ticket_change_status(ticket=late, actor=agent, to=Status.RESOLVED)
+
+    assert sla_live_counts(user=manager).breached == 0
+    assert tickets_breached(user=manager) == []
+
+
+def test_the_filters_narrow_the_counts_and_the_lists(new_ticket, manager, other_team, clock_at):
+    travel = clock_at(CREATED)
+    overdue(new_ticket, travel, priority=Priority.HIGH)
+    urgent_only = DashboardFilters(priority=Priority.URGENT)
+    other = DashboardFilters(team_id=other_team.pk)
+    high = DashboardFilters(priority=Priority.HIGH)
+
+    assert sla_live_counts(user=manager, filters=urgent_only).breached == 0
+    assert tickets_breached(user=manager, filters=other) == []
+    assert sla_live_counts(user=manager, filters=high).breached == 1
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_the_live_part_is_a_fixed_number_of_queries(
+    new_ticket, manager, clock_at, django_assert_num_queries, count
+):
+    travel = clock_at(CREATED)
+    overdue(new_ticket, travel, count=count)
+    manager.has_perm("tickets.view_all_tickets")  # permissions are read once per request
+    with django_assert_num_queries(2):  # open tickets; at-risk and breached clocks
+        counts = sla_live_counts(user=manager)
+    assert counts.breached == count
+    with django_assert_num_queries(1):
+        listed = tickets_breached(user=manager)
+        [(c.ticket.team.name, c.ticket.assignee.username, c.ticket.customer) for c in listed]
+    # One row per breached clock (each target separately), at most 50.
+    assert len(listed) == min(50, Clock.objects.filter(state=ClockState.BREACHED).count())
+    with django_assert_num_queries(1):
+        tickets_at_risk(user=manager)
+    with django_assert_num_queries(1):
+        members = assignable_by_team(listed)
+    assert [user.username for user in members[listed[0].ticket.team_id]] == ["agent"]
+    with django_assert_num_queries(3):  # created, resolved, breached
+        trend = sla_trend(period=MARCH, user=manager)
+    assert sum(point.breached for point in trend) >= count
+    with django_assert_num_queries(1):
+        ages = backlog_age(user=manager)
+    assert sum(bucket.count for bucket in ages) == count
+    with django_assert_num_queries(1):  # PostgreSQL: percentiles in the same aggregate
+        response_times(period=MARCH, user=manager)
+
+
+def test_the_trend_counts_created_resolved_and_breached_per_day_and_per_week(
+    new_ticket, manager, agent, clock_at
+):
+    travel = clock_at(CREATED)
+    [late] = overdue(new_ticket, travel)  # created Wed 4, breached later
+    travel.move_to(shanghai(2026, 3, 10, 9, 0))
+    tickets.ticket_reply(ticket=late, actor=agent, body="Sorry")
+    tickets.ticket_change_status(ticket=late, actor=agent, to=Status.RESOLVED)
+
+    days = {point.start.isoformat(): point for point in sla_trend(period=MARCH, user=manager)}
+    assert len(days) == 31
+    assert days["2026-03-04"].created == 1
+    assert days["2026-03-10"].resolved == 1
+    assert (
+        sum(point.breached for point in days.values())
+        == late.sla_clocks.filter(breached_at__isnull=False).count()
+    )
+    weeks = sla_trend(period=MARCH, user=manager, step="week")
+    # Weeks start on Monday: 23 Feb (holding 1 March) … 30 March.
+    assert [w.start.isoformat() for w in weeks][:2] == ["2026-02-23", "2026-03-02"]
+    assert len(weeks) == 6
+    assert [w.created for w in weeks] == [0, 1, 0, 0, 0, 0]
+    assert [w.resolved for w in weeks] == [0, 0, 1, 0, 0, 0]
+
+
+def test_percentiles_by_ordered_offset_equal_postgresql_percentile_cont(
+    new_ticket, agent, clock_at
+):
+    travel = clock_at(CREATED)
+    for minutes in (3, 1, 14, 15, 2, 92, 7):  # irregular, unsorted
+        travel.move_to(CREATED)
+        ticket = new_ticket()
+        travel.shift(timedelta(minutes=minutes, seconds=minutes))
+        tickets.ticket_reply(ticket=ticket, actor=agent, body="Hello")
+    answered = Ticket.objects.filter(first_response_at__isnull=False)
+    elapsed = ExpressionWrapper(
+        F("first_response_at") - F("created_at"), output_field=DurationField()
+    )
+    for fraction in (0.0, 0.1, 0.25, 0.5, 0.9, 0.95, 1.0):
+        native = answered.aggregate(p=Percentile(elapsed, fraction, output_field=DurationField()))
+        assert percentile_by_offset(answered, elapsed, fraction, 7) == native["p"], fraction
+    assert percentile_by_offset(answered.none(), elapsed, 0.5, 0) is None
+
+
+# --- the page -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def colleague(team):
+    return UserFactory(username="li.lei", first_name="Lei", last_name="Li", teams=[team])
+
+
+def test_the_live_partial_lists_the_breach_with_a_countdown_and_a_reassign_button(
+    client, new_ticket, manager, colleague, clock_at
+):
+    travel = clock_at(CREATED)
+    [late] = overdue(new_ticket, travel)
+    client.force_login(manager)
+    response = client.get(reverse("sla:live"), HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="sla-live"' in html and 'hx-trigger="every 15s"' in html
+    assert late.reference in html and 'data-sla-due="' in html and 'role="timer"' in html
+    assert f'action="{reverse("sla:reassign", args=[late.reference])}' in html
+    assert ">Lei Li</option>" in html
+
+
+def test_a_manager_reassigns_a_breached_ticket_through_the_assign_service(
+    client, new_ticket, manager, colleague, clock_at
+):
+    travel = clock_at(CREATED)
+    [late] = overdue(new_ticket, travel)
+    client.force_login(manager)
+    response = client.post(
+        reverse("sla:reassign", args=[late.reference]),
+        {"assignee": colleague.pk, "version": late.version},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    assert f"{late.reference} reassigned." in response.content.decode()
+    late.refresh_from_db()
+    assert late.assignee == colleague
+    event = TicketEvent.objects.filter(ticket=late, action=EventAction.ASSIGNED).latest("pk")
+    assert event.actor == manager and event.field == "assignee"
+
+
+def test_a_reassign_to_someone_outside_the_team_or_on_a_stale_list_changes_nothing(
+    client, new_ticket, manager, agent, colleague, other_team, clock_at
+):
+    travel = clock_at(CREATED)
+    [late] = overdue(new_ticket, travel)
+    outsider = UserFactory(username="outsider", teams=[other_team])
+    events = TicketEvent.objects.filter(ticket=late).count()
+    client.force_login(manager)
+    url = reverse("sla:reassign", args=[late.reference])
+
+    wrong = client.post(
+        url, {"assignee": outsider.pk, "version": late.version}, HTTP_HX_REQUEST="true"
+    )
+    stale = client.post(
+        url, {"assignee": colleague.pk, "version": late.version - 1 or 99}, HTTP_HX_REQUEST="true"
+    )
+
+    assert wrong.status_code == stale.status_code == 422
+    assert 'id="sla-live"' in wrong.content.decode()
+    late.refresh_from_db()
+    assert late.assignee == agent
+    assert TicketEvent.objects.filter(ticket=late).count() == events
+
+
+def test_an_agent_may_not_reassign_from_the_dashboard(
+    client, new_ticket, agent, colleague, clock_at
+):
+    travel = clock_at(CREATED)
+    [late] = overdue(new_ticket, travel)
+    client.force_login(agent)
+    url = reverse("sla:reassign", args=[late.reference])
+    assert client.post(url, {"assignee": colleague.pk, "version": late.version}).status_code == 403
+    late.refresh_from_db()
+    assert late.assignee == agent
+
+
+def read_csv(response) -> list[list[str]]:
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeff")  # spreadsheets read the file as UTF-8
+    return list(csv.reader(io.StringIO(text[1:])))
+
+
+def test_the_breached_list_and_every_figure_export_as_csv(client, new_ticket, manager, clock_at):
+    travel = clock_at(CREATED)
+    [late] = overdue(new_ticket, travel)
+    client.force_login(manager)
+
+    response = client.get(reverse("sla:export", args=["breached"]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    header, *rows = read_csv(response)
+    assert header == ["Ticket", "Subject", "Target", "Team", "Assignee", "Due"]
+    assert {row[0] for row in rows} == {late.reference}
+
+    period = {"date_from": "2026-03-01", "date_to": "2026-03-31"}
+    trend = read_csv(client.get(reverse("sla:export", args=["trend-day"]), period))
+    assert trend[0] == ["Day", "Created", "Resolved", "Breaches"]
+    assert ["2026-03-04", "1", "0", "0"] in trend
+    times = read_csv(client.get(reverse("sla:export", args=["response-times"]), period))
+    assert times[0][2] == "Average (s)"
+    for name in ("outcomes-team", "outcomes-channel", "backlog-age", "distribution", "pauses"):
+        assert client.get(reverse("sla:export", args=[name]), period).status_code == 200
+    assert client.get(reverse("sla:export", args=["nothing"]), period).status_code == 404
+
+
+def test_the_page_shows_counts_lists_trend_and_percentiles_with_filters(
+    client, new_ticket, manager, clock_at, django_assert_max_num_queries
+):
+    travel = clock_at(CREATED)
+    overdue(new_ticket, travel)
+    client.force_login(manager)
+    query = {"date_from": "2026-03-01", "date_to": "2026-03-31", "priority": "normal"}
+    # As tests/sla/test_dashboard.py counts them: 20, whatever the number of tickets.
+    with django_assert_max_num_queries(20):
+        response = client.get(reverse("sla:dashboard"), query)
+    assert response.status_code == 200
+    html = response.content.decode()
+    for text in ("Breached now", "At risk now", "Median", "95th percentile", "Open tickets by age"):
+        assert text in html
+    assert 'data-count="breached">1<' in html
+    assert "polyline" in html
+    assert "priority=normal" in html  # the live part and the exports keep the filter
+    bad = client.get(reverse("sla:dashboard"), {**query, "channel": "pigeon"})
+    assert bad.status_code == 422

@@ -1,0 +1,385 @@
+"""Read queries of the manager SLA dashboard, shared by the page, its CSV exports and the API.
+
+Every figure is a fixed number of SQL queries over stored columns (met_at, breached_at,
+warned_at, due_at written by the engine; created_at, first_response_at, resolved_at on the
+ticket); nothing loops over tickets in Python. Percentiles work on PostgreSQL and on the
+embedded SQLite alike (see `duration_percentiles`).
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db.models import (
+    Count,
+    DateField,
+    DateTimeField,
+    DurationField,
+    F,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, Trunc
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from customers.models import Tier
+from staff.models import Team
+from tickets.models import OPEN_STATUSES, Channel, Priority, Ticket
+
+from .models import Clock, ClockState, PauseInterval, ResumeReason
+
+
+@dataclass(frozen=True)
+class Period:
+    """[start, end) in aware datetimes."""
+
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True)
+class DashboardFilters:
+    """Narrow every figure to one team, priority, customer tier and/or channel."""
+
+    team_id: int | None = None
+    priority: str = ""
+    tier: str = ""
+    channel: str = ""
+
+    def tickets(self, prefix: str = "") -> Q:
+        """The condition on tickets; `prefix` reaches them from another model ("ticket__")."""
+        conditions = {
+            "team_id": self.team_id,
+            "priority": self.priority,
+            "customer__tier": self.tier,
+            "channel": self.channel,
+        }
+        return Q(**{prefix + name: value for name, value in conditions.items() if value})
+
+    def clocks(self) -> Q:
+        return self.tickets("ticket__")
+
+    def as_query(self) -> dict[str, str]:
+        """The filters as URL parameters (links to exports and the live partial keep them)."""
+        values = {
+            "team": self.team_id or "",
+            "priority": self.priority,
+            "tier": self.tier,
+            "channel": self.channel,
+        }
+        return {name: str(value) for name, value in values.items() if value}
+
+
+NO_FILTERS = DashboardFilters()
+
+
+def _visible(user) -> Q:
+    """Managers see every team; supervisors their own teams (ticket visibility rules)."""
+    if user.is_superuser or user.has_perm("tickets.view_all_tickets"):
+        return Q()
+    return Q(ticket__in=Ticket.objects.visible_to(user).values("pk"))
+
+
+def _visible_tickets(user) -> QuerySet[Ticket]:
+    return Ticket.objects.visible_to(user)
+
+
+# --- live: what needs a manager now ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LiveCounts:
+    open: int
+    at_risk: int
+    breached: int
+
+
+# A breach that still hurts: the target was missed and is still not fulfilled, on a ticket
+# that is still open (a clock met late keeps state "breached" with its met_at).
+BREACHED_NOW = Q(state=ClockState.BREACHED, met_at__isnull=True, ticket__status__in=OPEN_STATUSES)
+AT_RISK_NOW = Q(state=ClockState.RUNNING, warned_at__isnull=False)
+
+
+def sla_live_counts(*, user, filters: DashboardFilters = NO_FILTERS) -> LiveCounts:
+    """Open tickets, tickets with a warned running clock, tickets breached now (2 queries)."""
+    open_count = _visible_tickets(user).open().filter(filters.tickets()).count()
+    clocks = Clock.objects.filter(_visible(user), filters.clocks()).aggregate(
+        at_risk=Count("ticket", distinct=True, filter=AT_RISK_NOW),
+        breached=Count("ticket", distinct=True, filter=BREACHED_NOW),
+    )
+    return LiveCounts(open=open_count, at_risk=clocks["at_risk"], breached=clocks["breached"])
+
+
+def _clock_list(user, filters: DashboardFilters, condition: Q, limit: int) -> list[Clock]:
+    return list(
+        Clock.objects.filter(_visible(user), filters.clocks(), condition)
+        .select_related("ticket__team", "ticket__assignee", "ticket__customer")
+        .order_by("due_at", "pk")[:limit]
+    )
+
+
+def tickets_at_risk(*, user, filters: DashboardFilters = NO_FILTERS, limit: int = 50):
+    """Running clocks that have warned and not breached yet, soonest due first."""
+    return _clock_list(user, filters, AT_RISK_NOW, limit)
+
+
+def tickets_breached(*, user, filters: DashboardFilters = NO_FILTERS, limit: int = 50):
+    """Breached clocks still unfulfilled on open tickets, longest overdue first."""
+    return _clock_list(user, filters, BREACHED_NOW, limit)
+
+
+def assignable_by_team(clocks: list[Clock]) -> dict[int, list]:
+    """The active members of the listed tickets' teams, per team id (one query): the
+    choices of the lists' reassign buttons (the assign service still checks each choice)."""
+    team_ids = {clock.ticket.team_id for clock in clocks if clock.ticket.team_id}
+    if not team_ids:
+        return {}
+    memberships = (
+        Team.members.through.objects.filter(team_id__in=team_ids, user__is_active=True)
+        .select_related("user")
+        .order_by("user__username")
+    )
+    members: dict[int, list] = {team_id: [] for team_id in team_ids}
+    for membership in memberships:
+        members[membership.team_id].append(membership.user)
+    return members
+
+
+# --- outcomes over a period ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OutcomeRow:
+    key: str | None
+    label: str
+    total: int
+    met_on_time: int
+    breached: int
+
+    @property
+    def met_on_time_percent(self) -> float:
+        return 100.0 * self.met_on_time / self.total if self.total else 0.0
+
+    @property
+    def breach_rate_percent(self) -> float:
+        return 100.0 * self.breached / self.total if self.total else 0.0
+
+
+DIMENSIONS = {
+    "team": ("ticket__team__name", None),
+    "priority": ("ticket__priority", Priority),
+    "tier": ("ticket__customer__tier", Tier),
+    "channel": ("ticket__channel", Channel),
+}
+DIMENSION_LABELS = {
+    "team": _("Team"),
+    "priority": _("Priority"),
+    "tier": _("Customer tier"),
+    "channel": _("Channel"),
+}
+
+
+def _in_choice_order(dimension: str, rows: list[OutcomeRow]) -> list[OutcomeRow]:
+    """Priorities urgent → low and tiers as declared, not in the codes' alphabetical order."""
+    choices = DIMENSIONS[dimension][1]
+    if choices is None:
+        return rows
+    position = {value: index for index, value in enumerate(choices.values)}
+    return sorted(rows, key=lambda row: position.get(row.key, len(position)))
+
+
+def sla_outcomes_by(
+    dimension: str, *, period: Period, user, filters: DashboardFilters = NO_FILTERS
+) -> list[OutcomeRow]:
+    """Clocks started in the period, by dimension: met on time and breached, as counts.
+
+    A clock met after its due time is breached (the engine records it so), so the two
+    rates never overlap; the rest are still running or paused.
+    """
+    path, choices = DIMENSIONS[dimension]
+    rows = (
+        Clock.objects.filter(
+            _visible(user),
+            filters.clocks(),
+            started_at__gte=period.start,
+            started_at__lt=period.end,
+        )
+        .exclude(state=ClockState.CANCELLED)
+        .values(key=F(path))
+        .annotate(
+            total=Count("pk"),
+            met_on_time=Count("pk", filter=Q(state=ClockState.MET)),
+            breached=Count("pk", filter=Q(state=ClockState.BREACHED)),
+        )
+        .order_by("key")
+    )
+    result = []
+    for row in rows:
+        key = row["key"]
+        if key is None:
+            label = _("No team") if dimension == "team" else _("None")
+        elif choices is not None and key in choices.values:
+            label = choices(key).label
+        else:
+            label = key
+        result.append(
+            OutcomeRow(key, str(label), row["total"], row["met_on_time"], row["breached"])
+        )
+    return _in_choice_order(dimension, result)
+
+
+# --- trends per day or week ----------------------------------------------------------------
+
+STEPS = ("day", "week")
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    start: date  # the day, or the Monday of the week, in the site's time zone
+    created: int
+    resolved: int
+    breached: int
+
+
+def _counts_per_bucket(queryset: QuerySet, column: str, step: str) -> dict[date, int]:
+    bucket = Trunc(column, step, output_field=DateField(), tzinfo=timezone.get_current_timezone())
+    rows = queryset.annotate(bucket=bucket).values("bucket").annotate(n=Count("pk")).order_by()
+    return {row["bucket"]: row["n"] for row in rows}
+
+
+def _bucket_starts(period: Period, step: str) -> list[date]:
+    first = timezone.localtime(period.start).date()
+    last = timezone.localtime(period.end - timedelta(microseconds=1)).date()
+    if step == "week":
+        first -= timedelta(days=first.weekday())
+    stride = timedelta(days=7 if step == "week" else 1)
+    starts = []
+    while first <= last:
+        starts.append(first)
+        first += stride
+    return starts
+
+
+def sla_trend(
+    *, period: Period, user, step: str = "day", filters: DashboardFilters = NO_FILTERS
+) -> list[TrendPoint]:
+    """Tickets created and resolved, and clocks breached, per day or week (3 queries)."""
+    tickets = _visible_tickets(user).filter(filters.tickets())
+    created = _counts_per_bucket(
+        tickets.filter(created_at__gte=period.start, created_at__lt=period.end),
+        "created_at",
+        step,
+    )
+    resolved = _counts_per_bucket(
+        tickets.filter(resolved_at__gte=period.start, resolved_at__lt=period.end),
+        "resolved_at",
+        step,
+    )
+    breached = _counts_per_bucket(
+        Clock.objects.filter(
+            _visible(user),
+            filters.clocks(),
+            breached_at__gte=period.start,
+            breached_at__lt=period.end,
+        ),
+        "breached_at",
+        step,
+    )
+    return [
+        TrendPoint(start, created.get(start, 0), resolved.get(start, 0), breached.get(start, 0))
+        for start in _bucket_starts(period, step)
+    ]
+
+
+# --- backlog age: how long the open tickets have waited ------------------------------------
+
+
+@dataclass(frozen=True)
+class Bucket:
+    label: str
+    count: int
+
+
+# (label, upper bound of the age); the last bucket has none.
+BACKLOG_AGES = (
+    (_("under 1 day"), timedelta(days=1)),
+    (_("1–3 days"), timedelta(days=3)),
+    (_("3–7 days"), timedelta(days=7)),
+    (_("1–4 weeks"), timedelta(days=28)),
+    (_("over 4 weeks"), None),
+)
+
+
+def backlog_age(*, user, filters: DashboardFilters = NO_FILTERS) -> list[Bucket]:
+    """Open tickets by age now, in one query."""
+    now = timezone.now()
+    aggregates = {}
+    lower = None
+    for index, (_label, upper) in enumerate(BACKLOG_AGES):
+        condition = Q()
+        if upper is not None:
+            condition &= Q(created_at__gt=now - upper)
+        if lower is not None:
+            condition &= Q(created_at__lte=now - lower)
+        aggregates[f"age_{index}"] = Count("pk", filter=condition)
+        lower = upper
+    counts = _visible_tickets(user).open().filter(filters.tickets()).aggregate(**aggregates)
+    return [
+        Bucket(str(label), counts[f"age_{index}"])
+        for index, (label, _upper) in enumerate(BACKLOG_AGES)
+    ]
+
+
+# --- pause time per agent ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AgentPauses:
+    user_id: int | None
+    name: str
+    pauses: int
+    paused_time: timedelta
+    ended_by_customer: int
+
+
+def pause_time_by_agent(
+    *, period: Period, user, filters: DashboardFilters = NO_FILTERS
+) -> list[AgentPauses]:
+    """Who put tickets on hold, how often and for how long (calendar time; a pause still
+    open counts until now), and how many of those pauses the customer's message ended.
+
+    Many short pauses ended by the customer are the signature of pause gaming.
+    """
+    now = timezone.now()
+    rows = (
+        PauseInterval.objects.filter(
+            _visible(user),
+            filters.tickets("ticket__"),
+            paused_at__gte=period.start,
+            paused_at__lt=period.end,
+        )
+        .values("paused_by_id", "paused_by__username", "paused_by__staff_profile__display_name")
+        .annotate(
+            pauses=Count("pk"),
+            paused_time=Sum(
+                Coalesce("resumed_at", Value(now, output_field=DateTimeField())) - F("paused_at"),
+                output_field=DurationField(),
+            ),
+            ended_by_customer=Count("pk", filter=Q(resume_reason=ResumeReason.CUSTOMER_MESSAGE)),
+        )
+        .order_by("-paused_time", "paused_by__username")
+    )
+    return [
+        AgentPauses(
+            user_id=row["paused_by_id"],
+            name=row["paused_by__staff_profile__display_name"]
+            or row["paused_by__username"]
+            or str(_("System")),
+            pauses=row["pauses"],
+            paused_time=row["paused_time"] or timedelta(0),
+            ended_by_customer=row["ended_by_customer"],
+        )
+        for row in rows
+    ]
