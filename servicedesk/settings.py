@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "tickets",
     "tickets.sla",
     "complaints",
+    "plans",
 ]
 
 MIDDLEWARE = [
@@ -373,4 +374,18 @@ LOGGING = {
     "formatters": {"line": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+}
+
+# Service plans (plans/): the working calendar of plan tasks and of the case owners'
+# daily digest (by name), and how long a customer's acceptance link stays valid.
+PLANS_CALENDAR = env.str("PLANS_CALENDAR", default="CN working calendar")
+PLANS_ACCEPTANCE_LINK_MAX_AGE_DAYS = env.int("PLANS_ACCEPTANCE_LINK_MAX_AGE_DAYS", default=14)
+PLANS_DIGEST_INTERVAL_SECONDS = env.float("PLANS_DIGEST_INTERVAL_SECONDS", default=900.0)
+CELERY_BEAT_SCHEDULE["plans-daily-digest"] = {
+    "task": "plans.tasks.plan_digests_send_task",
+    "schedule": PLANS_DIGEST_INTERVAL_SECONDS,
+    "options": {
+        "expires": PLANS_DIGEST_INTERVAL_SECONDS * 0.9,
+        "expire_seconds": max(1, int(PLANS_DIGEST_INTERVAL_SECONDS * 0.9)),
+    },
 }

@@ -24,6 +24,7 @@ urlpatterns = [
     path("complaints/", include("complaints.urls")),
     path("customers/", include("customers.urls")),
     path("staff/", include("staff.urls")),
+    path("plans/", include("plans.urls")),
     path("api/v1/", include("servicedesk.api.urls")),
 ]
 

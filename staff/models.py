@@ -41,6 +41,12 @@ class Team(models.Model):
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("members"), related_name="teams", blank=True
     )
+    # A department reviews complex service plans, each within its own clock [S1 §2.2].
+    is_department = models.BooleanField(
+        _("department"),
+        default=False,
+        help_text=_("Reviews the complex service plans it is asked to (2 business days)."),
+    )
 
     class Meta:
         verbose_name = _("team")

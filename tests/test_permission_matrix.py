@@ -58,6 +58,19 @@ PAGES: dict[str, tuple] = {
     "livez": (200, 200, 200, 200, 200),
     "login": (200, 200, 200, 200, 200),
     "logout": ("POST login", "POST login", "POST login", "POST login", "POST login"),
+    "plans:accept": (200, 200, 200, 200, 200),
+    "plans:acceptance_link": ("login", "POST 302", "POST 302", "POST 302", "POST 302"),
+    "plans:acceptance_record": ("login", "POST 302", "POST 302", "POST 302", "POST 302"),
+    "plans:daily_check": ("login", "POST 302", "POST 302", "POST 302", "POST 302"),
+    "plans:draft": ("login", "POST 302", "POST 302", "POST 302", "POST 302"),
+    "plans:measure_done": ("login", 403, "POST 302", "POST 302", "POST 302"),
+    "plans:measure_record": ("login", "POST 302", "POST 302", "POST 302", "POST 302"),
+    "plans:measures": ("login", 403, 200, 200, 200),
+    "plans:review": ("login", "POST 302", "POST 302", "POST 302", "POST 302"),
+    "plans:sections": ("login", "POST 302", "POST 302", "POST 302", "POST 302"),
+    "plans:submit": ("login", "POST 302", "POST 302", "POST 302", "POST 302"),
+    "plans:task_add": ("login", "POST 302", "POST 302", "POST 302", "POST 302"),
+    "plans:task_update": ("login", "POST 302", "POST 302", "POST 302", "POST 302"),
     "readyz": (200, 200, 200, 200, 200),
     "set_language": (302, 302, 302, 302, 302),
     "sla:dashboard": ("login", 403, 200, 200, 200),
@@ -200,6 +213,8 @@ def api_operations(client):
 
 def page_arguments(name, pattern, world) -> dict:
     ticket = world.complaint.ticket if name.startswith("complaints:") else world.ticket
+    if name.startswith("plans:"):
+        ticket = world.plan.ticket
     values = {
         "reference": ticket.reference,
         "attachment_id": world.attachment.pk,
@@ -208,6 +223,9 @@ def page_arguments(name, pattern, world) -> dict:
         "month": "2026-11",
         "version": 1,
         "name": "breached",  # an SLA dashboard export
+        "task_id": world.plan.tasks.first().pk if world.plan else 0,
+        "measure_id": world.measure.pk if world.measure else 0,
+        "token": world.acceptance_token,
     }
     return {name: values[name] for name in pattern.pattern.converters}
 

@@ -11,13 +11,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from complaints import services as complaint_services
 from complaints.models import ComplaintCategory, ComplaintReport, ReplyScript, Severity, Stage
+from plans import acceptance as plan_acceptance
+from plans import measures as plan_measures
+from plans import services as plan_services
+from plans.models import PlanTemplate, TemplateSection, TemplateTask
 from servicedesk.api.models import WebhookEndpoint
 from servicedesk.api.services import api_token_issue
 from staff.models import Role
 from tests.complaints.conftest import advance_to
-from tests.factories import CustomerFactory, TeamFactory, UserFactory
+from tests.factories import CategoryFactory, CustomerFactory, TeamFactory, UserFactory
 from tickets import services as ticket_services
-from tickets.models import Channel
+from tickets.models import Channel, Kind
 
 
 @dataclass
@@ -33,6 +37,9 @@ class World:
     token: object
     attachment: object
     script: object
+    plan: object = None
+    measure: object = None
+    acceptance_token: str = ""
     ids: dict = field(default_factory=dict)
 
 
@@ -88,6 +95,7 @@ def build_world() -> World:
     webhook = WebhookEndpoint.objects.create(
         name="World receiver", url="https://receiver.example.com/hook", events=[]
     )
+    plan, measure, acceptance_token = _plans_world(users["agent"], team, customer)
     world = World(
         users=users,
         team=team,
@@ -100,6 +108,9 @@ def build_world() -> World:
         token=token,
         attachment=attachment,
         script=script,
+        plan=plan,
+        measure=measure,
+        acceptance_token=acceptance_token,
     )
     world.ids = {
         "tickets": ticket.pk,
@@ -112,3 +123,37 @@ def build_world() -> World:
         "tokens": token.pk,
     }
     return world
+
+
+def _plans_world(agent, team, customer):
+    """A request with an approved service plan (tasks, an acceptance link) and a feedback
+    ticket with an improvement measure."""
+    category = CategoryFactory(name="World plans")
+    template = PlanTemplate.objects.create(category=category, name_zh="方案", name_en="Plan")
+    TemplateSection.objects.create(template=template, key="goal", title_zh="目标")
+    TemplateTask.objects.create(template=template, title_zh="执行", duration=1)
+    ticket = ticket_services.ticket_create(
+        actor=agent,
+        subject="World plan",
+        channel=Channel.API,
+        team=team,
+        customer=customer,
+        category=category,
+        case_owner=agent,
+    )
+    plan = plan_services.plan_draft(ticket=ticket, actor=agent)
+    plan_services.plan_update_sections(plan=plan, actor=agent, sections={"goal": "Fix it"})
+    plan_services.plan_submit(plan=plan, actor=agent)
+    link = plan_acceptance.plan_acceptance_link_send(plan=plan, actor=agent)
+    feedback = ticket_services.ticket_create(
+        actor=agent,
+        subject="World feedback",
+        channel=Channel.API,
+        team=team,
+        customer=customer,
+        kind=Kind.FEEDBACK,
+    )
+    measure = plan_measures.improvement_measure_record(
+        ticket=feedback, actor=agent, measure="World measure"
+    )
+    return plan, measure, plan_acceptance.acceptance_token(link)

@@ -87,11 +87,10 @@ def test_complex_request_plan_warns_at_3_and_breaches_at_5_business_days(new_tic
 
 
 def test_department_review_is_2_business_days(new_ticket, agent, wednesday):
-    from tickets import services as tickets
-    from tickets.models import Status
+    from tickets.sla.plan_clocks import sla_department_review_start
 
     ticket = new_ticket(complexity=Complexity.COMPLEX)
-    tickets.ticket_change_status(ticket=ticket, actor=agent, to=Status.PENDING_INTERNAL)
+    sla_department_review_start(ticket=ticket, at=ticket.created_at)
     clock = target_of(ticket, Metric.DEPARTMENT_REVIEW)
     assert clock.target_duration == timedelta(hours=2 * 8)  # 2 business days [S1 §2.2]
     assert clock.calendar.name == CN

@@ -303,8 +303,9 @@ def test_a_user_without_the_change_permission_is_forbidden(client, team, ticket)
 
 NEW = reverse("tickets:new")
 # session, user, permissions (2), the user's teams, the ticket with its relations, messages,
-# attachments, events, SLA clocks, the team members the ticket can be assigned to.
-TICKET_PAGE_QUERIES = 11
+# attachments, events, SLA clocks, the team members the ticket can be assigned to, and the
+# request's service plan (none here: the plans panel offers to draft one).
+TICKET_PAGE_QUERIES = 12
 
 
 def test_new_ticket_starts_by_choosing_a_template(agent_client):

@@ -4,14 +4,15 @@ The ticket and complaint services call these (through hooks.py) inside their own
 transaction, with the ticket row already locked. Which event starts and which meets each
 metric is decided by the tables below, in one place:
 
-- first public reply meets first response, next response, service plan and feedback reply;
+- first public reply meets first response, next response and feedback reply; the service
+  plan is met by a plan (plan_clocks.py: submitted when simple, approved when complex);
 - complaint first contact is met only by contact that happened: a public reply the outbox
   accepted for the customer's address, or a contact recorded with its time (requirements
   §7); complaint response (by severity) is met when the accepted complaint's answer
   reached the customer (the contact made at acceptance, or a later one), not by the
   investigation;
 - resolution is met by the ticket being resolved (or closed) or the complaint closed;
-- department review runs while the ticket is pending internal (waiting on the department);
+- department review: one clock per department asked to review a plan (plan_clocks.py);
 - a reopen starts a new resolution cycle; met and breached clocks are never re-planned.
 """
 
@@ -67,12 +68,8 @@ CREATION_METRICS = (
     Metric.FEEDBACK_REPLY,
     Metric.RESOLUTION,
 )
-MET_BY_PUBLIC_REPLY = (
-    Metric.FIRST_RESPONSE,
-    Metric.NEXT_RESPONSE,
-    Metric.SERVICE_PLAN,
-    Metric.FEEDBACK_REPLY,
-)
+# Not the service plan: "we received your request" is no plan [S1 §2.2].
+MET_BY_PUBLIC_REPLY = (Metric.FIRST_RESPONSE, Metric.NEXT_RESPONSE, Metric.FEEDBACK_REPLY)
 # A resolved request has evidently had its plan.
 MET_BY_RESOLUTION = (Metric.RESOLUTION, Metric.SERVICE_PLAN)
 COMPLAINT_METRICS = (Metric.COMPLAINT_FIRST_CONTACT, Metric.COMPLAINT_RESPONSE)
@@ -135,7 +132,7 @@ def _open_pause(ticket: Ticket) -> PauseInterval | None:
 
 
 def _is_fulfilled(ticket: Ticket, metric: str) -> bool:
-    if metric in (Metric.FIRST_RESPONSE, Metric.SERVICE_PLAN, Metric.FEEDBACK_REPLY):
+    if metric in (Metric.FIRST_RESPONSE, Metric.FEEDBACK_REPLY):
         return ticket.first_response_at is not None
     if metric == Metric.CHAT_CLASSIFICATION:
         return ticket.category_id is not None
@@ -343,8 +340,11 @@ def sla_start_many(
     return clocks
 
 
-def sla_meet(*, ticket: Ticket, metrics: Iterable[str], at: datetime) -> list[Clock]:
-    """The events that fulfil `metrics` happened at `at`.
+def sla_meet(
+    *, ticket: Ticket, metrics: Iterable[str], at: datetime, cycle: int | None = None
+) -> list[Clock]:
+    """The events that fulfil `metrics` happened at `at` (only `cycle`'s clock if given:
+    one department's review among several running at once).
 
     A clock met after its due time counts as breached (breached at its due time) even if
     the sweep had not seen it yet; a breached clock gets its late met_at and no further
@@ -352,7 +352,7 @@ def sla_meet(*, ticket: Ticket, metrics: Iterable[str], at: datetime) -> list[Cl
     """
     met = []
     for clock in _locked_clocks(ticket, metrics=metrics):
-        if clock.met_at is not None:
+        if clock.met_at is not None or (cycle is not None and clock.cycle != cycle):
             continue
         _mark_met(clock, at)
         clock.save(update_fields=["state", "met_at", "breached_at", "next_alert_at", "updated_at"])
@@ -641,10 +641,6 @@ def sla_status_changed(*, ticket: Ticket, before: str, after: str, at: datetime)
         return
     if before == Status.RESOLVED:
         sla_reopen(ticket=ticket, at=at)
-    if before == Status.PENDING_INTERNAL:
-        sla_meet(ticket=ticket, metrics=[Metric.DEPARTMENT_REVIEW], at=at)
-    if after == Status.PENDING_INTERNAL:
-        _start_next_cycle(ticket, Metric.DEPARTMENT_REVIEW, at=at)
     if after in pausing and before not in pausing:
         sla_pause(ticket=ticket, at=at, actor=_status_actor(ticket), status=after)
     elif before in pausing and after not in pausing:

@@ -11,6 +11,7 @@ next sweep does it once. Outbox rows also carry dedupe keys, a second line of de
 
 import logging
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -49,8 +50,20 @@ class SweepReport:
     breached: int = 0
     escalated: int = 0
     notices: int = 0
+    # What the registered steps of other apps did (e.g. "plan_tasks_escalated": 3).
+    steps: dict[str, int] = field(default_factory=dict)
     # Clocks whose ticket another transaction held: the next sweep takes them.
     deferred: set[int] = field(default_factory=set)
+
+
+# Other apps' deadlines escalated by the same sweep without tickets importing them (plan
+# tasks): each step takes `now`, claims its own rows (SKIP LOCKED) and returns a count.
+SweepStep = Callable[[datetime], int]
+_sweep_steps: dict[str, SweepStep] = {}
+
+
+def register_sweep_step(name: str, step: SweepStep) -> None:
+    _sweep_steps[name] = step
 
 
 def claim_due_clocks(now: datetime, limit: int, exclude: set[int] = frozenset()):
@@ -79,6 +92,8 @@ def sla_sweep(*, now: datetime | None = None, batch_size: int = SWEEP_BATCH_SIZE
             _sweep_batch(claimed, now, report, recipients)
         if len(claimed) < batch_size:
             break
+    for name, step in _sweep_steps.items():
+        report.steps[name] = step(now)
     return report
 
 

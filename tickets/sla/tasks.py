@@ -14,7 +14,7 @@ from .sweep import sla_sweep as run_sweep
 def sla_sweep() -> dict:
     """Warn, breach and escalate due clocks; beat runs it every SLA_SWEEP_INTERVAL_SECONDS."""
     report = run_sweep()
-    if report.notices:
+    if report.notices or any(report.steps.values()):
         # The sweep has committed: deliver now rather than at the next outbox beat.
         outbox_deliver.delay()
     return {"warned": report.warned, "breached": report.breached, "escalated": report.escalated}
