@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import monthly_views, script_views, views
 
 app_name = "complaints"
 
@@ -9,13 +9,13 @@ urlpatterns = [
     path("new/", views.new, name="new"),
     path("approvals/", views.approvals, name="approvals"),
     path("compensations/<int:compensation_id>/decide/", views.decide, name="decide"),
-    path("monthly/", views.monthly_latest, name="monthly_latest"),
-    path("monthly/<str:month>/", views.monthly, name="monthly"),
-    path("monthly/<str:month>/csv/", views.monthly_csv, name="monthly_csv"),
-    path("monthly/<str:month>/pdf/", views.monthly_pdf, name="monthly_pdf"),
-    path("scripts/", views.scripts, name="scripts"),
-    path("scripts/new/", views.script_edit, name="script_new"),
-    path("scripts/<int:script_id>/edit/", views.script_edit, name="script_edit"),
+    path("monthly/", monthly_views.monthly_latest, name="monthly_latest"),
+    path("monthly/<str:month>/", monthly_views.monthly, name="monthly"),
+    path("monthly/<str:month>/csv/", monthly_views.monthly_csv, name="monthly_csv"),
+    path("monthly/<str:month>/pdf/", monthly_views.monthly_pdf, name="monthly_pdf"),
+    path("scripts/", script_views.scripts, name="scripts"),
+    path("scripts/new/", script_views.script_edit, name="script_new"),
+    path("scripts/<int:script_id>/edit/", script_views.script_edit, name="script_edit"),
     path("<str:reference>/panel/", views.panel, name="panel"),
     path("<str:reference>/advance/", views.advance, name="advance"),
     path("<str:reference>/compensation/", views.request_compensation, name="compensation"),

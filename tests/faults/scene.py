@@ -11,8 +11,8 @@ from servicedesk.outbox.models import OutboxChannel, OutboxMessage, OutboxStatus
 from tests.bulk_load import load_clocks, load_tickets
 from tests.real_processes import process_env
 from tickets.models import Ticket, TicketEvent
+from tickets.sla.actions import SlaAction
 from tickets.sla.models import Calendar, Clock, ClockState, Metric
-from tickets.sla.services import SlaAction
 
 # Every breach notifies the assignee and the team's supervisor.
 NOTICES_PER_BREACH = 2

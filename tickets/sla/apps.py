@@ -20,7 +20,7 @@ class SlaConfig(AppConfig):
         from staff.roles import grant_to_roles
         from tickets.models import Status
 
-        from . import services  # noqa: F401  (registers the SLA audit action labels)
+        from . import actions  # noqa: F401  (registers the SLA audit action labels)
 
         unknown = set(settings.SLA_PAUSING_STATUSES) - set(Status.values)
         if unknown:

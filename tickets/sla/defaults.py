@@ -203,7 +203,7 @@ def replan_open_tickets(apps) -> int:
     """Re-plan every ticket with an open clock after a migration changed default targets.
 
     The ids come from the migration's historical models; the re-plan is the engine's own
-    (services.sla_replan_tickets, as after an administrator's edit). A new database has no
+    (replanning.sla_replan_tickets, as after an administrator's edit). A new database has no
     open clock, so it never reaches the engine's current code.
     """
     Clock = apps.get_model("sla", "Clock")
@@ -219,7 +219,7 @@ def replan_open_tickets(apps) -> int:
     from django.utils import timezone
 
     from .models import PlanReason
-    from .services import sla_replan_tickets
+    from .replanning import sla_replan_tickets
 
     return sla_replan_tickets(
         ticket_ids=ticket_ids, at=timezone.now(), reason=PlanReason.POLICY_CHANGED

@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import ExceptionKind
+from .calendar_models import ExceptionKind
 
 FIRST_YEAR = 2000
 LAST_YEAR = 2100

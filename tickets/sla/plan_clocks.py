@@ -12,9 +12,9 @@ from django.db import transaction
 
 from tickets.models import Ticket
 
+from .clocks import sla_meet, sla_start
 from .models import Clock, Metric
 from .policies import targets_for, ticket_terms
-from .services import sla_meet, sla_start
 
 
 @transaction.atomic

@@ -24,10 +24,10 @@ from servicedesk.outbox.models import OutboxMessage
 from servicedesk.outbox.services import event_publish_many
 from tickets.models import Ticket, TicketEvent
 
+from .actions import SlaAction
 from .models import Clock, ClockState, EscalationLevel
 from .notifications import STEP_LEVEL, AlertStep, Recipients, alert_messages, webhook_payload
 from .planning import next_alert_at
-from .services import SlaAction
 
 logger = logging.getLogger(__name__)
 

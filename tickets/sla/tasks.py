@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from servicedesk.outbox.tasks import outbox_deliver
 
-from . import services
+from . import replanning
 from .models import PlanReason, Policy
 from .sweep import sla_sweep as run_sweep
 
@@ -23,8 +23,8 @@ def sla_sweep() -> dict:
 @shared_task(name="sla.replan_calendar", acks_late=True, ignore_result=True)
 def sla_replan_calendar(calendar_id: int) -> int:
     """An administrator edited a calendar: re-plan the open clocks that run on it."""
-    ticket_ids = services.tickets_on_calendar(calendar_id)
-    return services.sla_replan_tickets(
+    ticket_ids = replanning.tickets_on_calendar(calendar_id)
+    return replanning.sla_replan_tickets(
         ticket_ids=ticket_ids, at=timezone.now(), reason=PlanReason.CALENDAR_CHANGED
     )
 
@@ -35,7 +35,7 @@ def sla_replan_policy(policy_id: int) -> int:
     policy = Policy.objects.filter(pk=policy_id).first()
     if policy is None:
         return 0
-    ticket_ids = services.tickets_for_policy(policy)
-    return services.sla_replan_tickets(
+    ticket_ids = replanning.tickets_for_policy(policy)
+    return replanning.sla_replan_tickets(
         ticket_ids=ticket_ids, at=timezone.now(), reason=PlanReason.POLICY_CHANGED
     )

@@ -1,0 +1,203 @@
+"""Opening a ticket: template checks, the channel's team, the number and the SLA clocks it
+starts with.
+"""
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from customers.models import Customer
+from servicedesk.db import insert_row
+from servicedesk.exceptions import (
+    ValidationError,
+    require_choice,
+)
+from servicedesk.outbox.services import event_publish
+from staff.models import Team
+
+from ..audit import EventAction, record_event
+from ..extensions import (
+    refuse_owned_kind,
+)
+from ..models import (
+    Category,
+    Channel,
+    Complexity,
+    IntakeTemplate,
+    Kind,
+    Priority,
+    Status,
+    Ticket,
+)
+from ..sla import hooks as sla
+from .common import (
+    MSG_REQUIRED,
+    MSG_TEMPLATE_REQUIRED,
+    _check_assignee,
+    _check_single_line,
+    _person,
+    _tag_names,
+    _tags_named,
+    _webhook_payload,
+)
+
+
+def _missing_template_fields(template: IntakeTemplate, values: dict) -> dict[str, list]:
+    missing = {}
+    for field in template.required_fields or []:
+        value = values.get(field)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            missing[field] = [
+                MSG_TEMPLATE_REQUIRED % {"template": template.display_name(get_language())}
+            ]
+    return missing
+
+
+def team_for_channel(channel: str) -> Team | None:
+    """The team responsible for a channel [S1 §2.1]; the first by name if several claim it."""
+    for team in Team.objects.order_by("name"):
+        if channel in (team.channels or []):
+            return team
+    return None
+
+
+@transaction.atomic
+def ticket_create(
+    *,
+    actor,
+    subject: str,
+    channel: str,
+    kind: str = Kind.REQUEST,
+    priority: str | None = None,
+    complexity: str = Complexity.SIMPLE,
+    description: str = "",
+    customer: Customer | None = None,
+    category: Category | None = None,
+    intake_template: IntakeTemplate | None = None,
+    team: Team | None = None,
+    assignee=None,
+    case_owner=None,
+    tags: Iterable[str] = (),
+    product: str = "",
+    order_number: str = "",
+    purchase_date: date | None = None,
+    customer_demand: str = "",
+    preferred_contact_time: str = "",
+    opened_by: str = "tickets",
+) -> Ticket:
+    """Open a ticket; an intake template's required fields must all be given.
+
+    A kind another app owns (a complaint) is opened only by that app (`opened_by`, its
+    label); anyone else is told where to go.
+    """
+    if not subject or not subject.strip():
+        raise ValidationError(MSG_REQUIRED, field="subject")
+    _check_single_line(
+        {
+            "subject": subject,
+            "product": product,
+            "order_number": order_number,
+            "preferred_contact_time": preferred_contact_time,
+        }
+    )
+    tag_names = _tag_names(tags)
+    require_choice("channel", channel, Channel)
+    require_choice("kind", kind, Kind)
+    refuse_owned_kind(kind, opened_by)
+    if intake_template is not None:
+        refuse_owned_kind(intake_template.kind, opened_by)
+    require_choice("complexity", complexity, Complexity)
+    if intake_template is not None:
+        priority = priority or intake_template.default_priority
+        category = category or intake_template.default_category
+    priority = priority or Priority.NORMAL
+    require_choice("priority", priority, Priority)
+    if intake_template is not None:
+        missing = _missing_template_fields(
+            intake_template,
+            {
+                "description": description,
+                "customer": customer,
+                "category": category,
+                "product": product,
+                "order_number": order_number,
+                "purchase_date": purchase_date,
+                "customer_demand": customer_demand,
+                "preferred_contact_time": preferred_contact_time,
+            },
+        )
+        if missing:
+            raise ValidationError(fields=missing)
+    team = team or team_for_channel(channel)
+    _check_assignee(assignee, team)
+
+    ticket = Ticket(
+        subject=subject.strip(),
+        description=description,
+        channel=channel,
+        kind=kind,
+        complexity=complexity,
+        priority=priority,
+        customer=customer,
+        category=category,
+        intake_template=intake_template,
+        team=team,
+        assignee=assignee,
+        case_owner=case_owner or assignee,
+        product=product,
+        order_number=order_number,
+        purchase_date=purchase_date,
+        customer_demand=customer_demand,
+        preferred_contact_time=preferred_contact_time,
+        created_by=actor if actor is not None and actor.is_authenticated else None,
+        status=Status.NEW,
+    )
+    _insert_numbered(ticket)
+    if tag_names:
+        Ticket.tags.through.objects.bulk_create(
+            Ticket.tags.through(ticket=ticket, tag=tag) for tag in _tags_named(tag_names)
+        )
+    record_event(
+        ticket,
+        actor,
+        EventAction.CREATED,
+        after={
+            "subject": ticket.subject,
+            "channel": channel,
+            "kind": kind,
+            "priority": priority,
+            "team": team.name if team else None,
+            "assignee": _person(assignee),
+            "tags": tag_names,
+        },
+    )
+    sla.on_ticket_created(ticket, at=ticket.created_at)
+    event_publish("ticket.created", _webhook_payload(ticket), ticket=ticket)
+    return ticket
+
+
+def _insert_numbered(ticket: Ticket) -> None:
+    """Insert a new ticket with its reference, derived from the never-reused primary key
+    sequence (so references are never reused either).
+
+    On PostgreSQL the id is drawn from the sequence first, and the row is written once with
+    both. Elsewhere (SQLite for `make run`) the row is inserted under a unique placeholder,
+    never visible outside this transaction, and then given its reference.
+    """
+    if connection.vendor == "postgresql":
+        meta = Ticket._meta
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s))", [meta.db_table, meta.pk.column]
+            )
+            ticket.pk = cursor.fetchone()[0]
+        ticket.reference = Ticket.reference_for(ticket.pk)
+        insert_row(ticket)
+        return
+    ticket.reference = f"tmp-{timezone.now().timestamp()}-{id(object())}"[:20]
+    ticket.save()
+    ticket.reference = Ticket.reference_for(ticket.pk)
+    ticket.save(update_fields=["reference"])
