@@ -43,9 +43,12 @@ faults: $(STAMP) messages
 		$(BIN)/python -m pytest -n 0 -p no:cacheprovider -m faults tests/faults; \
 		status=$$?; if [ $$status -eq 5 ]; then echo "no tests collected"; exit 1; fi; exit $$status
 
+# Import contracts (pyproject's [tool.importlinter]): the layers of the README's
+# "Architecture", a foundation that imports no app, no cycles inside a package.
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: $(STAMP)
 	$(BIN)/ruff format .

@@ -7,7 +7,7 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Complaints")
 
     def ready(self) -> None:
-        from servicedesk.demo import register_demo_step
+        from servicedesk.demo_steps import register_demo_step
         from servicedesk.templatetags.desk import (
             register_event_field,
             register_nav_item,
@@ -16,12 +16,17 @@ class ComplaintsConfig(AppConfig):
         from staff.models import Role
         from staff.roles import grant_to_roles
         from tickets.audit import register_action_labels
-        from tickets.extensions import register_handling_guard, register_kind_owner
+        from tickets.extensions import (
+            register_handling_guard,
+            register_kind_owner,
+            register_mail_opener,
+        )
         from tickets.models import Kind
         from tickets.services import register_status_guard
 
         from .authority import complaint_handling_guard
         from .demo import seed_complaints_step
+        from .mailbox import complaint_open_from_mail
         from .models import ComplaintComplexity, Severity, Stage
         from .selectors import compensation_event_text, contact_event_text
         from .services import COMPLAINTS_APP, ComplaintAction, complaint_ticket_status_guard
@@ -37,6 +42,7 @@ class ComplaintsConfig(AppConfig):
             page_url_name="complaints:new",
             api_path="/api/v1/complaints/",
         )
+        register_mail_opener(Kind.COMPLAINT, complaint_open_from_mail)
         register_demo_step(seed_complaints_step)
         # How the complaint's audited fields read in the ticket timeline.
         register_event_field("stage", label=_("stage"), choices=Stage)

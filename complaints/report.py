@@ -20,6 +20,7 @@ from servicedesk.outbox.services import outbox_enqueue_email
 from tickets.audit import EventAction, record_event
 from tickets.models import Attachment
 
+from .actions import ComplaintAction
 from .models import Complaint, ComplaintReport, ScriptLanguage
 from .selectors import complaint_report_context
 
@@ -103,8 +104,6 @@ def complaint_report_generate(*, complaint: Complaint, actor) -> ComplaintReport
             EventAction.ATTACHMENT_ADDED,
             after={"name": file_name, "size": len(pdf), "type": "application/pdf"},
         )
-        from .services import ComplaintAction
-
         record_event(
             ticket,
             actor,

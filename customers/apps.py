@@ -7,7 +7,7 @@ class CustomersConfig(AppConfig):
     verbose_name = _("Customers")
 
     def ready(self) -> None:
-        from servicedesk.demo import register_demo_step
+        from servicedesk.demo_steps import register_demo_step
 
         from .demo import seed_purchases_step
 

@@ -19,6 +19,7 @@ from servicedesk.exceptions import ConflictError, PreconditionFailed, Validation
 from servicedesk.text import require_single_line
 
 from .models import Customer, CustomerAction, CustomerEvent, Language, Purchase, Tier
+from .signals import customer_tier_changed
 
 MSG_NAME_REQUIRED = _("A customer needs a name.")
 MSG_UNKNOWN_LANGUAGE = _("Unknown language.")
@@ -122,8 +123,6 @@ def customer_change_tier(
 ) -> Customer:
     """Move a customer to another tier [S1 §5.1]; the SLA clocks of their open tickets are
     re-planned for the new tier's targets from each clock's original start."""
-    from tickets.sla.hooks import on_customer_tier_changed  # the SLA engine builds on customers
-
     if tier not in Tier.values:
         raise ValidationError(MSG_UNKNOWN_TIER, field="tier")
     if not (reason or "").strip():
@@ -136,7 +135,7 @@ def customer_change_tier(
     _save_with_event(
         customer, actor, CustomerAction.TIER_CHANGED, {"tier": (before, tier)}, reason.strip()
     )
-    on_customer_tier_changed(customer, at=timezone.now())
+    customer_tier_changed.send(sender=Customer, customer=customer, actor=actor, at=timezone.now())
     return customer
 
 

@@ -9,12 +9,12 @@ while its audit events and SLA clocks keep the moment they were really written. 
 tickets are moved back by hours only, so their running SLA clocks stay close to the
 truth; the long history is made of resolved and closed tickets.
 
-Other apps add their own demo data with `register_demo_step(step)`; each step is called
+Other apps add their own demo data with `servicedesk.demo_steps.register_demo_step(step)`
+from their AppConfig.ready(); each step is called
 once per run with the `Demo` built here.
 """
 
 import random
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from customers.models import Customer, Language, Tier
+from servicedesk.demo_steps import DEMO_STEPS
 from staff.models import Role, StaffLevel, StaffProfile, Team
 from tickets import services
 from tickets.models import (
@@ -343,15 +344,6 @@ class Demo:
     customers: list[Customer] = field(default_factory=list)
     categories: dict[str, Category] = field(default_factory=dict)
     tickets: list[Ticket] = field(default_factory=list)
-
-
-DemoStep = Callable[[Demo], None]
-DEMO_STEPS: list[DemoStep] = []
-
-
-def register_demo_step(step: DemoStep) -> None:
-    if step not in DEMO_STEPS:
-        DEMO_STEPS.append(step)
 
 
 def _pick(rng: random.Random, weights: dict):

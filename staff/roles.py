@@ -21,7 +21,14 @@ _SUPERVISOR = [
     "customers.change_customer",
     "customers.add_purchase",
 ]
-_MANAGER = [*_SUPERVISOR, "tickets.view_all_tickets"]
+_MANAGER = [
+    *_SUPERVISOR,
+    "tickets.view_all_tickets",
+    # Webhook endpoints (the API app is foundation and knows no roles).
+    "api.view_webhookendpoint",
+    "api.add_webhookendpoint",
+    "api.change_webhookendpoint",
+]
 
 # Other apps (complaints, SLA, KPIs) extend these lists from their AppConfig.ready().
 ROLE_PERMISSIONS: dict[str, list[str]] = {

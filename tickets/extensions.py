@@ -1,5 +1,6 @@
 """What other apps add to the ticket services without tickets importing them: guards on
-who may handle a ticket, and kinds that only their owning app opens (a complaint).
+who may handle a ticket, kinds that only their owning app opens (a complaint), and how
+inbound mail to such an app's mailbox opens its kind.
 
 The owning app registers at start-up (its AppConfig.ready); the ticket services consult
 these registries inside their transactions, so a refusal leaves nothing written.
@@ -93,3 +94,18 @@ def refuse_owned_kind(kind: str, opened_by: str) -> None:
     owner = _kind_owners.get(kind)
     if owner is not None and owner.app_label != opened_by:
         raise ValidationError(kind_owned_message(MSG_KIND_OWNED, kind), field="kind")
+
+
+# The app that owns a kind opens it from inbound mail (a complaint from mail to the
+# complaint mailbox [S1 §5.3]): opener(actor=, subject=, description=, customer=) → the
+# new ticket, written by that app's own service.
+MailOpener = Callable[..., Ticket]
+_mail_openers: dict[str, MailOpener] = {}
+
+
+def register_mail_opener(kind: str, opener: MailOpener) -> None:
+    _mail_openers[kind] = opener
+
+
+def mail_opener(kind: str) -> MailOpener:
+    return _mail_openers[kind]

@@ -27,7 +27,6 @@ import nh3
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
@@ -39,6 +38,7 @@ from servicedesk.outbox.mail_threads import ticket_id_answered
 from servicedesk.text import as_single_line
 
 from . import services
+from .extensions import mail_opener
 from .mail_archive import inbound_mail_discard, inbound_mail_store
 from .mail_decoding import MAIL_POLICY, unsplit_multipart_text
 from .models import Channel, Kind, Status, Ticket, TicketMessage
@@ -46,8 +46,6 @@ from .models import Channel, Kind, Status, Ticket, TicketMessage
 REFERENCE_IN_SUBJECT = re.compile(r"\[(SD-\d{6,})\]")
 MESSAGE_ID = re.compile(r"<[^<>\s]+>")
 MAX_SUBJECT = 200
-# (name, English name) of the seeded general complaint category (complaints migration 0002).
-GENERAL_COMPLAINT_CATEGORY = ("其他", "Other")
 
 MSG_EMPTY = _("The message is empty.")
 MSG_UNREADABLE = _("The message is not a readable RFC 822 e-mail.")
@@ -245,42 +243,6 @@ def _megabytes(size: int) -> str:
     return f"{size / 2**20:.1f}".removesuffix(".0")
 
 
-def _mailbox_complaint_category():
-    """The category of a complaint that arrives by mail, before anyone has read it: the
-    general "other" category (seeded as 其他 / Other), created if an administrator removed it."""
-    from complaints.models import ComplaintCategory  # complaints builds on tickets
-
-    general = Q(name=GENERAL_COMPLAINT_CATEGORY[0]) | Q(
-        name_en__iexact=GENERAL_COMPLAINT_CATEGORY[1]
-    )
-    category = ComplaintCategory.objects.filter(general).order_by("-active", "pk").first()
-    if category is None:
-        category, _created = ComplaintCategory.objects.get_or_create(
-            name=GENERAL_COMPLAINT_CATEGORY[0],
-            defaults={"name_en": GENERAL_COMPLAINT_CATEGORY[1]},
-        )
-    return category
-
-
-def _open_complaint(subject: str, description: str, customer: Customer) -> Ticket:
-    """Through the complaint service, so the five-step workflow and its SLA clocks start
-    (first contact 1 h, the routine response clock) [S1 §5.3]; routine until someone
-    reads it and raises the severity."""
-    from complaints.models import Severity
-    from complaints.services import complaint_open
-
-    complaint = complaint_open(
-        actor=None,
-        subject=subject,
-        description=description,
-        severity=Severity.ROUTINE,
-        category=_mailbox_complaint_category(),
-        customer=customer,
-        source=Channel.COMPLAINT_MAILBOX,
-    )
-    return complaint.ticket
-
-
 def _open_ticket(parsed: _Parsed, customer: Customer, *, follow_up_of: Ticket | None = None):
     description = parsed.body
     if follow_up_of is not None:
@@ -289,7 +251,11 @@ def _open_ticket(parsed: _Parsed, customer: Customer, *, follow_up_of: Ticket | 
         )
     subject = (parsed.subject or _t(MSG_NO_SUBJECT))[:MAX_SUBJECT]
     if _is_complaint(parsed):
-        ticket = _open_complaint(subject, description, customer)
+        # Through the complaints app's own service (registered in its AppConfig.ready), so
+        # the five-step workflow and its SLA clocks start [S1 §5.3].
+        ticket = mail_opener(Kind.COMPLAINT)(
+            actor=None, subject=subject, description=description, customer=customer
+        )
     else:
         ticket = services.ticket_create(
             actor=None,

@@ -10,27 +10,11 @@ from servicedesk.exceptions import (
 )
 from tickets.models import Priority
 
-from ..contacts import CONTACT_RECORDED
+from ..actions import ComplaintAction  # noqa: F401  (the services' callers import it here)
 from ..models import (
     Complaint,
     Severity,
 )
-
-
-class ComplaintAction:
-    """Audit actions of complaints (labels registered in apps.py)."""
-
-    OPENED = "complaint.opened"
-    STAGE_CHANGED = "complaint.stage_changed"
-    REOPENED = "complaint.reopened"
-    SEVERITY_CHANGED = "complaint.severity_changed"
-    COMPLEXITY_CHANGED = "complaint.complexity_changed"
-    COMPENSATION_REQUESTED = "complaint.compensation_requested"
-    COMPENSATION_APPROVED = "complaint.compensation_approved"
-    COMPENSATION_REJECTED = "complaint.compensation_rejected"
-    REPORT_GENERATED = "complaint.report_generated"
-    CONTACT_RECORDED = CONTACT_RECORDED
-
 
 MSG_STAGE_ORDER = _(
     "A complaint at “%(before)s” can only move to “%(expected)s”, not to “%(after)s”."

@@ -37,6 +37,7 @@ from ..models import (
     is_stage_move_allowed,
     next_stage,
 )
+from ..report import complaint_report_generate
 from ..stages import stage_content_clean
 from .common import (
     COMPLAINTS_APP,
@@ -226,8 +227,6 @@ def complaint_advance(
         ticket=complaint.ticket,
     )
     if to == Stage.CLOSED:
-        from ..report import complaint_report_generate
-
         complaint_report_generate(complaint=complaint, actor=actor)
     return entry
 

@@ -7,8 +7,6 @@ its scopes. Browser sessions are not limited by scopes, only by the user's permi
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from staff.models import Role
-
 
 class Scope(models.TextChoices):
     TICKETS_READ = "tickets:read", _("Read tickets")
@@ -22,11 +20,3 @@ class Scope(models.TextChoices):
     EMAIL_INGEST = "email:ingest", _("Deliver inbound e-mail")
     WEBHOOKS_MANAGE = "webhooks:manage", _("Register webhook endpoints")
     TOKENS_MANAGE = "tokens:manage", _("Issue and revoke API tokens (administrators)")
-
-
-# Permissions of this app granted to roles (staff.roles keeps the groups in step).
-API_PERMISSIONS = {
-    "api.view_webhookendpoint": (Role.MANAGER,),
-    "api.add_webhookendpoint": (Role.MANAGER,),
-    "api.change_webhookendpoint": (Role.MANAGER,),
-}

@@ -96,14 +96,22 @@ def send_email(message: OutboxMessage) -> None:
         raise DeliveryError(f"mail server unavailable: {error}", retry=True) from None
 
 
+# (ticket id, attachment ids) → the files to attach. The outbox is foundation and knows no
+# ticket model: the tickets app sets this from its AppConfig.ready().
+AttachmentLoader = Callable[[int, list[int]], list]
+_attachment_loaders: list[AttachmentLoader] = []
+
+
+def register_attachment_loader(loader: AttachmentLoader) -> None:
+    _attachment_loaders[:] = [loader]
+
+
 def _payload_attachments(message: OutboxMessage) -> list:
-    """The ticket's attachments listed in payload["attachment_ids"] (others are ignored)."""
+    """The ticket's attachments listed in payload["attachment_ids"]."""
     ids = (message.payload or {}).get("attachment_ids") or []
     if not ids or message.ticket_id is None:
         return []
-    from tickets.models import Attachment
-
-    return list(Attachment.objects.filter(pk__in=ids, ticket_id=message.ticket_id).order_by("pk"))
+    return [file for load in _attachment_loaders for file in load(message.ticket_id, ids)]
 
 
 register_channel_sender(OutboxChannel.EMAIL, send_email)

@@ -8,6 +8,10 @@ Other apps add their pages to the navigation and their panels to the ticket page
     register_ticket_panel("complaints/_stage_panel.html", complaint_panel_context)
     register_event_field("stage", label=_("Stage"), choices=Stage)  # for the timeline
     register_page_notice(calendar_notices)  # warnings on the queue and the dashboard
+    register_event_model(Ticket)  # audited fields read by the model's verbose names
+
+This module is foundation: it imports no app, so the tickets app registers its own
+fields' choices and labels here like every other app.
 """
 
 from collections.abc import Callable
@@ -17,6 +21,7 @@ from typing import Any
 
 from django import template
 from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -27,8 +32,6 @@ from django.utils.text import capfirst
 from django.utils.timesince import timesince
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-
-from tickets.models import Channel, Complexity, Kind, Priority, Status, Ticket
 
 register = template.Library()
 
@@ -98,7 +101,7 @@ def page_notices(context):
     return {"notices": [text for notices in PAGE_NOTICES for text in notices(request)]}
 
 
-TicketPanelContext = Callable[[Any, Ticket], dict | None]
+TicketPanelContext = Callable[[Any, Any], dict | None]
 TICKET_PANELS: list[tuple[str, TicketPanelContext]] = []
 
 
@@ -129,16 +132,12 @@ def person(user, empty=""):
     return user.get_full_name() or user.get_username()
 
 
-_CHOICES_BY_FIELD = {
-    "status": Status,
-    "priority": Priority,
-    "channel": Channel,
-    "kind": Kind,
-    "complexity": Complexity,
-}
-# Audited fields of other apps' events: field name → label, and → how a value reads.
+# Audited fields of the apps' events: field name → label, → choices, → how a value reads.
+_CHOICES_BY_FIELD: dict[str, Any] = {}
 _LABEL_BY_FIELD: dict[str, Any] = {}
 _DISPLAY_BY_FIELD: dict[str, Callable[[Any], str]] = {}
+# Models whose fields' verbose names label audited fields no app registered a label for.
+_LABEL_MODELS: list[type[models.Model]] = []
 
 
 def register_event_field(
@@ -154,6 +153,12 @@ def register_event_field(
         _DISPLAY_BY_FIELD[name] = display
 
 
+def register_event_model(model: type[models.Model]) -> None:
+    """Audited fields named like this model's fields read as their verbose names."""
+    if model not in _LABEL_MODELS:
+        _LABEL_MODELS.append(model)
+
+
 @register.filter
 def field_label(field_name: str) -> str:
     """The translated name of an audited field ("status" → "状态")."""
@@ -161,10 +166,12 @@ def field_label(field_name: str) -> str:
         return ""
     if field_name in _LABEL_BY_FIELD:
         return capfirst(_LABEL_BY_FIELD[field_name])
-    try:
-        return capfirst(Ticket._meta.get_field(field_name).verbose_name)
-    except FieldDoesNotExist:  # events of other apps may name fields of their own
-        return capfirst(field_name.replace("_", " "))
+    for model in _LABEL_MODELS:
+        try:
+            return capfirst(model._meta.get_field(field_name).verbose_name)
+        except FieldDoesNotExist:  # events of other apps may name fields of their own
+            continue
+    return capfirst(field_name.replace("_", " "))
 
 
 @register.filter

@@ -16,11 +16,13 @@ class SlaConfig(AppConfig):
         from django.conf import settings
         from django.core.exceptions import ImproperlyConfigured
 
+        from customers.signals import customer_tier_changed
         from staff.models import Role
         from staff.roles import grant_to_roles
         from tickets.models import Status
 
-        from . import actions  # noqa: F401  (registers the SLA audit action labels)
+        # actions registers the SLA audit action labels.
+        from . import actions, receivers  # noqa: F401
 
         unknown = set(settings.SLA_PAUSING_STATUSES) - set(Status.values)
         if unknown:
@@ -36,6 +38,9 @@ class SlaConfig(AppConfig):
                 f"got {settings.SLA_CALENDAR_WARNING_FROM!r}"
             ) from None
         grant_to_roles(DASHBOARD_PERMISSION, [Role.SUPERVISOR, Role.MANAGER])
+        customer_tier_changed.connect(
+            receivers.customer_tier_changed, dispatch_uid="sla.customer_tier_changed"
+        )
         try:
             from servicedesk.templatetags.desk import (
                 register_event_field,

@@ -1,4 +1,8 @@
-"""/api/v1/: every app's viewsets on one router, the OpenAPI schema and its docs."""
+"""/api/v1/: every app's viewsets on one router, the OpenAPI schema and its docs.
+
+Project wiring (it imports every app's API), so it lives beside servicedesk/urls.py and
+not in servicedesk/api, which is foundation and imports no app.
+"""
 
 from django.urls import include, path, re_path
 from drf_spectacular.views import (
@@ -8,7 +12,14 @@ from drf_spectacular.views import (
 )
 from rest_framework.routers import SimpleRouter
 
-from .views import api_not_found
+from complaints.api.views import CompensationViewSet, ComplaintViewSet
+from customers.api.views import CustomerViewSet
+from servicedesk.api.token_views import ApiTokenViewSet
+from servicedesk.api.views import api_not_found
+from servicedesk.api.webhook_views import WebhookEndpointViewSet
+from staff.api.views import StaffViewSet, TeamViewSet
+from tickets.api.sla import SlaDashboardViewSet
+from tickets.api.views import InboundEmailView, TicketViewSet
 
 app_name = "api"
 
@@ -17,15 +28,6 @@ router = SimpleRouter()
 
 def register_api_routes(router: SimpleRouter) -> None:
     """Each app's viewsets; an app that adds an API adds its line here."""
-    from complaints.api.views import CompensationViewSet, ComplaintViewSet
-    from customers.api.views import CustomerViewSet
-    from staff.api.views import StaffViewSet, TeamViewSet
-    from tickets.api.sla import SlaDashboardViewSet
-    from tickets.api.views import InboundEmailView, TicketViewSet
-
-    from .token_views import ApiTokenViewSet
-    from .webhook_views import WebhookEndpointViewSet
-
     router.register("tickets", TicketViewSet, basename="ticket")
     router.register("customers", CustomerViewSet, basename="customer")
     router.register("staff", StaffViewSet, basename="staff")

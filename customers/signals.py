@@ -1,0 +1,11 @@
+"""What the customers app announces to the apps above it (it imports none of them).
+
+Sent inside the service's transaction, with the customer row locked: a receiver's error
+rolls the whole change back, so a receiver must not swallow its own failures.
+"""
+
+from django.dispatch import Signal
+
+# A customer's tier changed [S1 §5.1]; keyword arguments: customer, actor, at. The SLA
+# engine re-plans the clocks of the customer's open tickets for the new tier's targets.
+customer_tier_changed = Signal()

@@ -1,0 +1,10 @@
+"""The SLA engine's receivers of signals sent by the apps below it (connected in
+SlaConfig.ready): those apps cannot import the engine, so they announce the change."""
+
+from .services import sla_customer_tier_changed
+
+
+def customer_tier_changed(sender, *, customer, actor, at, **kwargs) -> None:
+    """customers.signals.customer_tier_changed: re-plan the clocks of the customer's open
+    tickets for the new tier's targets, from each clock's original start."""
+    sla_customer_tier_changed(customer=customer, at=at)
