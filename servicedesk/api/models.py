@@ -122,7 +122,9 @@ class WebhookEndpoint(models.Model):
         return self.name
 
     def wants(self, topic: str) -> bool:
-        return topic in (self.events or [])
+        """The subscription rule (in SQL too: webhooks.WANTING_ENDPOINTS_SQL): the events
+        list names the topic. Anything but a list (a bare string) wants nothing."""
+        return isinstance(self.events, list) and topic in self.events
 
 
 class WebhookEvent(models.TextChoices):

@@ -42,6 +42,17 @@ _RETRYABLE_CLIENT_ERRORS = frozenset({408, 425, 429})
 
 _opener = receiver_opener()
 _WEBHOOK_TOPICS = frozenset(WebhookEvent.values)
+# WebhookEndpoint.wants in SQL, for PostgreSQL: the ids (as text) of the active endpoints
+# whose events list holds the topic. The table name comes from model metadata, the topic is
+# a parameter.
+WANTING_ENDPOINTS_SQL = (
+    f"SELECT CAST(id AS varchar) FROM {WebhookEndpoint._meta.db_table} "  # noqa: S608  # nosec B608
+    "WHERE active AND events @> %s::jsonb ORDER BY id"
+)
+
+
+def wanting_endpoints_params(topic: str) -> list[str]:
+    return [json.dumps([topic])]
 
 
 def webhook_fan_out(topic: str, payload: dict, ticket) -> None:
@@ -52,28 +63,25 @@ def webhook_fan_out(topic: str, payload: dict, ticket) -> None:
     message = {"occurred_at": occurred_at, "data": payload}
     if connection.vendor == "postgresql":
         # Every ticket write passes here: the endpoints are chosen inside the INSERT (jsonb
-        # containment, the same test as WebhookEndpoint.wants), so there is no read first.
+        # containment, which answers as WebhookEndpoint.wants: tests/api/test_webhook_matching.py),
+        # so there is no read first.
         outbox_enqueue_per_recipient(
             channel=OutboxChannel.WEBHOOK,
             topic=topic,
             payload=message,
             ticket=ticket,
-            recipients_sql=(  # the table name from model metadata, the topic a parameter
-                f"SELECT CAST(id AS varchar) FROM {WebhookEndpoint._meta.db_table} "  # noqa: S608  # nosec B608
-                "WHERE active AND events @> %s::jsonb ORDER BY id"
-            ),
-            recipients_params=[json.dumps([topic])],
+            recipients_sql=WANTING_ENDPOINTS_SQL,
+            recipients_params=wanting_endpoints_params(topic),
         )
         return
-    # Elsewhere (SQLite for `make run`, whose JSON has no containment operator): plain
-    # tuples in id order.
-    endpoints = WebhookEndpoint.objects.filter(active=True).order_by("pk")
-    for endpoint_id, events in endpoints.values_list("pk", "events"):
-        if topic in (events or []):  # WebhookEndpoint.wants
+    # Elsewhere (SQLite for `make run`, whose JSON has no containment operator): the rule
+    # itself, over the active endpoints in id order.
+    for endpoint in WebhookEndpoint.objects.filter(active=True).order_by("pk"):
+        if endpoint.wants(topic):
             outbox_enqueue(
                 channel=OutboxChannel.WEBHOOK,
                 topic=topic,
-                recipient=str(endpoint_id),
+                recipient=str(endpoint.pk),
                 payload=message,
                 ticket=ticket,
             )
