@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from servicedesk.admin import ReadOnlyAdmin, ReadOnlyTabularInline
 
-from .models import Customer, CustomerEvent, Purchase
+from .models import Customer, CustomerEvent, Purchase, SegmentationRule, SegmentationRun
 from .services import CONTACT_FIELDS, customer_change_tier, customer_update_contact
 
 ADMIN_TIER_REASON = _("Changed in the admin")
@@ -48,3 +48,22 @@ class CustomerEventAdmin(ReadOnlyAdmin):
     list_display = ("customer", "action", "actor", "created_at")
     list_filter = ("action",)
     search_fields = ("customer__name",)
+
+
+@admin.register(SegmentationRule)
+class SegmentationRuleAdmin(admin.ModelAdmin):
+    """The one segmentation rule: weights, full marks and thresholds an administrator
+    tunes; the nightly run (or the next one) classifies by them."""
+
+    list_display = ("window_days", "important_min_score", "general_min_score", "updated_at")
+
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and not SegmentationRule.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SegmentationRun)
+class SegmentationRunAdmin(ReadOnlyAdmin):
+    list_display = ("computed_at", "actor", "customers_classified", "customers_moved")

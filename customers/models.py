@@ -128,3 +128,138 @@ class Purchase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_number} ({self.amount} {self.currency})"
+
+
+class SegmentationRule(models.Model):
+    """How customers are classified important / general / potential [S1 §5.1]: the window,
+    the full marks of each input, their weights and the class thresholds.
+
+    A row an administrator edits in the admin rather than settings: managers tune the
+    classes as the business changes, without a deploy, and each computed segment keeps the
+    values it was computed with, so the profile explains a class by the rule that gave it.
+    The first use creates the row with these defaults.
+    """
+
+    window_days = models.PositiveIntegerField(
+        _("window (days)"),
+        default=365,
+        help_text=_("Recency, spend and frequency count purchases of this many days."),
+    )
+    currency = models.CharField(
+        _("currency"),
+        max_length=3,
+        default="CNY",
+        help_text=_("Spend counts purchases in this currency (amounts are not converted)."),
+    )
+    spend_full_marks = models.DecimalField(
+        _("spend for full marks"), max_digits=12, decimal_places=2, default=10000
+    )
+    orders_full_marks = models.PositiveIntegerField(_("orders for full marks"), default=12)
+    tenure_full_marks_days = models.PositiveIntegerField(
+        _("tenure for full marks (days)"), default=730
+    )
+    repeat_full_marks = models.PositiveIntegerField(_("repeat purchases for full marks"), default=5)
+    recency_weight = models.PositiveIntegerField(_("recency weight"), default=20)
+    spend_weight = models.PositiveIntegerField(_("spend weight"), default=35)
+    frequency_weight = models.PositiveIntegerField(_("frequency weight"), default=20)
+    tenure_weight = models.PositiveIntegerField(_("tenure weight"), default=10)
+    repeat_weight = models.PositiveIntegerField(_("repeat purchase weight"), default=15)
+    important_min_score = models.PositiveIntegerField(
+        _("lowest score of an important customer"), default=60
+    )
+    general_min_score = models.PositiveIntegerField(
+        _("lowest score of a general customer"), default=20
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("segmentation rule")
+        verbose_name_plural = _("segmentation rules")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(window_days__gt=0)
+                & models.Q(spend_full_marks__gt=0)
+                & models.Q(orders_full_marks__gt=0)
+                & models.Q(tenure_full_marks_days__gt=0)
+                & models.Q(repeat_full_marks__gt=0),
+                name="segmentation_full_marks_positive",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(important_min_score__lte=100)
+                & models.Q(general_min_score__lte=models.F("important_min_score")),
+                name="segmentation_thresholds_ordered",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(recency_weight__gt=0)
+                | models.Q(spend_weight__gt=0)
+                | models.Q(frequency_weight__gt=0)
+                | models.Q(tenure_weight__gt=0)
+                | models.Q(repeat_weight__gt=0),
+                name="segmentation_some_weight",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Segmentation rule"))
+
+
+class SegmentationRun(models.Model):
+    """One run of the segmentation: when, by whom, with which rule values (so each
+    customer's class is explained by the rule that gave it, even after an edit)."""
+
+    computed_at = models.DateTimeField(_("computed at"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    rule = models.JSONField(_("rule values"))
+    customers_classified = models.PositiveIntegerField(_("customers classified"), default=0)
+    customers_moved = models.PositiveIntegerField(_("customers moved to another class"), default=0)
+
+    class Meta:
+        verbose_name = _("segmentation run")
+        verbose_name_plural = _("segmentation runs")
+        ordering = ["-computed_at"]
+
+    def __str__(self) -> str:
+        return str(self.computed_at)
+
+
+class CustomerSegment(models.Model):
+    """The latest computed class of a customer with the inputs and points that gave it,
+    written for all customers at once by segmentation.py (one statement)."""
+
+    customer = models.OneToOneField(
+        Customer,
+        verbose_name=_("customer"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="segment",
+    )
+    run = models.ForeignKey(
+        SegmentationRun, verbose_name=_("run"), on_delete=models.PROTECT, related_name="+"
+    )
+    segment = models.CharField(_("class"), max_length=20, choices=Tier.choices)
+    score = models.DecimalField(_("score"), max_digits=5, decimal_places=2)
+    last_purchase_at = models.DateTimeField(_("last purchase in the window"), null=True)
+    recency_days = models.PositiveIntegerField(_("days since last purchase"), null=True)
+    spend = models.DecimalField(_("spend in the window"), max_digits=14, decimal_places=2)
+    orders = models.PositiveIntegerField(_("orders in the window"))
+    tenure_days = models.PositiveIntegerField(_("tenure (days)"))
+    repeat_purchases = models.PositiveIntegerField(_("repeat purchases"))
+    recency_points = models.DecimalField(_("recency points"), max_digits=5, decimal_places=2)
+    spend_points = models.DecimalField(_("spend points"), max_digits=5, decimal_places=2)
+    frequency_points = models.DecimalField(_("frequency points"), max_digits=5, decimal_places=2)
+    tenure_points = models.DecimalField(_("tenure points"), max_digits=5, decimal_places=2)
+    repeat_points = models.DecimalField(_("repeat purchase points"), max_digits=5, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("customer segment")
+        verbose_name_plural = _("customer segments")
+
+    def __str__(self) -> str:
+        return f"{self.customer_id}: {self.segment} ({self.score})"

@@ -275,6 +275,13 @@ CELERY_BEAT_SCHEDULE["complaints-monthly-analysis"] = {
     "schedule": crontab(minute=30, hour=0, day_of_month=1),
     "options": {"expires": 12 * 3600.0, "expire_seconds": 12 * 3600},
 }
+# Value segmentation of every customer [S1 §5.1] (customers/segmentation.py), nightly at
+# 18:45 UTC (02:45 in Asia/Shanghai, after the day's purchases are in).
+CELERY_BEAT_SCHEDULE["customers-segmentation"] = {
+    "task": "customers.tasks.customer_segments_compute_task",
+    "schedule": crontab(minute=45, hour=18),
+    "options": {"expires": 12 * 3600.0, "expire_seconds": 12 * 3600},
+}
 # Currencies a complaint compensation may be granted in (approval limits are per currency).
 COMPENSATION_CURRENCIES = env.list("COMPENSATION_CURRENCIES", default=["CNY", "USD", "EUR", "HKD"])
 

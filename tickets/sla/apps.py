@@ -16,7 +16,7 @@ class SlaConfig(AppConfig):
         from django.conf import settings
         from django.core.exceptions import ImproperlyConfigured
 
-        from customers.signals import customer_tier_changed
+        from customers.signals import customer_tier_changed, customers_tier_changed
         from staff.models import Role
         from staff.roles import grant_to_roles
         from tickets.models import Status
@@ -40,6 +40,9 @@ class SlaConfig(AppConfig):
         grant_to_roles(DASHBOARD_PERMISSION, [Role.SUPERVISOR, Role.MANAGER])
         customer_tier_changed.connect(
             receivers.customer_tier_changed, dispatch_uid="sla.customer_tier_changed"
+        )
+        customers_tier_changed.connect(
+            receivers.customers_tier_changed, dispatch_uid="sla.customers_tier_changed"
         )
         try:
             from servicedesk.templatetags.desk import (

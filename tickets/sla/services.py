@@ -217,6 +217,14 @@ def sla_complaint_stage_entered(*, ticket: Ticket, stage: str, at: datetime) -> 
 @transaction.atomic
 def sla_customer_tier_changed(*, customer, at: datetime) -> None:
     """A customer's tier changed: re-plan the clocks of their open tickets."""
-    tickets = Ticket.objects.select_for_update(of=("self",)).filter(customer=customer).open()
+    sla_customers_tier_changed(customers=[customer], at=at)
+
+
+@transaction.atomic
+def sla_customers_tier_changed(*, customers, at: datetime) -> None:
+    """Customers' tier changed (`customers`: a QuerySet or a list): re-plan their open
+    tickets' clocks. A QuerySet is joined in the database, so a segmentation run that
+    moves many customers brings only their open tickets into Python."""
+    tickets = Ticket.objects.select_for_update(of=("self",)).filter(customer__in=customers).open()
     for ticket in tickets.select_related("customer").order_by("pk"):
         sla_replan(ticket=ticket, at=at)

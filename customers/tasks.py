@@ -1,0 +1,12 @@
+"""Celery entry points for customers: thin, idempotent, calling one service."""
+
+from celery import shared_task
+
+from .segmentation import customer_segments_compute
+
+
+@shared_task(name="customers.tasks.customer_segments_compute_task", acks_late=True)
+def customer_segments_compute_task() -> int:
+    """Classify every customer (nightly). Safe to run twice: a second run finds every
+    customer already in their class and changes nothing."""
+    return customer_segments_compute(actor=None).customers_moved
