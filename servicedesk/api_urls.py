@@ -14,6 +14,7 @@ from rest_framework.routers import SimpleRouter
 
 from complaints.api.views import CompensationViewSet, ComplaintViewSet
 from customers.api.views import CustomerViewSet
+from plans.api.views import ImprovementMeasureViewSet, PlanTaskViewSet, PlanViewSet
 from servicedesk.api.token_views import ApiTokenViewSet
 from servicedesk.api.views import api_not_found
 from servicedesk.api.webhook_views import WebhookEndpointViewSet
@@ -37,6 +38,11 @@ def register_api_routes(router: SimpleRouter) -> None:
     router.register("inbound-email", InboundEmailView, basename="inbound-email")
     router.register("complaints", ComplaintViewSet, basename="complaint")
     router.register("compensations", CompensationViewSet, basename="compensation")
+    router.register("plans", PlanViewSet, basename="plan")
+    router.register("plan-tasks", PlanTaskViewSet, basename="plan-task")
+    router.register(
+        "improvement-measures", ImprovementMeasureViewSet, basename="improvement-measure"
+    )
     router.register("sla/dashboard", SlaDashboardViewSet, basename="sla-dashboard")
 
 

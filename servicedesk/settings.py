@@ -327,6 +327,9 @@ SPECTACULAR_SETTINGS = {
         "CompensationStatusEnum": "complaints.models.CompensationStatus",
         "ComplaintStepEnum": "complaints.api.serializers.STAGE_STEP_CHOICES",
         "ContactMethodEnum": "complaints.models.ContactMethod",
+        "PlanStatusEnum": "plans.models.PlanStatus",
+        "PlanTaskStatusEnum": "plans.models.TaskStatus",
+        "ImprovementMeasureStatusEnum": "plans.models.MeasureStatus",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -91,6 +91,20 @@ PAGES: dict[str, tuple] = {
 
 # API: "METHOD /path" → status per role, in API_ROLES order.
 API: dict[str, tuple] = {
+    "GET /api/v1/improvement-measures/": (401, 403, 200, 200, 200, 200, 200, 403),
+    "GET /api/v1/plans/": (401, 200, 200, 200, 200, 200, 200, 403),
+    "GET /api/v1/plans/{id}/": (401, 200, 200, 200, 200, 200, 200, 403),
+    "POST /api/v1/improvement-measures/": (401, 400, 400, 400, 400, 400, 403, 403),
+    "POST /api/v1/improvement-measures/{id}/done/": (401, 403, 200, 200, 200, 200, 403, 403),
+    "POST /api/v1/plan-tasks/{id}/status/": (401, 400, 400, 400, 400, 400, 403, 403),
+    "POST /api/v1/plans/": (401, 400, 400, 400, 400, 400, 403, 403),
+    "POST /api/v1/plans/{id}/acceptance-link/": (401, 200, 200, 200, 200, 200, 403, 403),
+    "POST /api/v1/plans/{id}/acceptance/": (401, 400, 400, 400, 400, 400, 403, 403),
+    "POST /api/v1/plans/{id}/checks/": (401, 200, 400, 400, 400, 400, 403, 403),
+    "POST /api/v1/plans/{id}/reviews/": (401, 400, 400, 400, 400, 400, 403, 403),
+    "POST /api/v1/plans/{id}/sections/": (401, 400, 400, 400, 400, 400, 403, 403),
+    "POST /api/v1/plans/{id}/submit/": (401, 409, 409, 409, 409, 409, 403, 403),
+    "POST /api/v1/plans/{id}/tasks/": (401, 400, 400, 400, 400, 400, 403, 403),
     "DELETE /api/v1/tokens/{id}/": (401, 403, 403, 403, 204, 204, 403, 403),
     "GET /api/v1/compensations/": (401, 200, 200, 200, 200, 200, 200, 403),
     "GET /api/v1/compensations/{id}/": (401, 200, 200, 200, 200, 200, 200, 403),

@@ -121,6 +121,9 @@ def build_world() -> World:
         "teams": team.pk,
         "webhooks": webhook.pk,
         "tokens": token.pk,
+        "plans": plan.pk,
+        "plan-tasks": plan.tasks.first().pk,
+        "improvement-measures": measure.pk,
     }
     return world
 

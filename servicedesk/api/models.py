@@ -134,6 +134,15 @@ class WebhookEvent(models.TextChoices):
     SLA_BREACHED = "sla.breached", _("SLA breached")
     COMPLAINT_STAGE_CHANGED = "complaint.stage_changed", _("Complaint stage changed")
     SURVEY_ANSWERED = "survey.answered", _("Survey answered")
+    # Service plans of requests (plans app) [S1 §2.2–2.4].
+    PLAN_SUBMITTED = "plan.submitted", _("Service plan submitted")
+    PLAN_REVIEW_ANSWERED = "plan.review_answered", _("Department gave its opinion on a plan")
+    PLAN_CHANGES_REQUESTED = "plan.changes_requested", _("Plan returned for changes")
+    PLAN_APPROVED = "plan.approved", _("Service plan approved")
+    PLAN_TASK_UPDATED = "plan.task_updated", _("Plan task updated")
+    PLAN_TASK_OVERDUE = "plan.task_overdue", _("Plan task overdue")
+    PLAN_ACCEPTED = "plan.accepted", _("Plan result accepted")
+    PLAN_NOT_ACCEPTED = "plan.not_accepted", _("Plan result not accepted")
 
 
 class WebhookDelivery(OutboxMessage):
