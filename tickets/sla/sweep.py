@@ -26,7 +26,7 @@ from tickets.models import Ticket, TicketEvent
 
 from .actions import SlaAction
 from .models import Clock, ClockState, EscalationLevel
-from .notifications import STEP_LEVEL, AlertStep, Recipients, alert_messages, webhook_payload
+from .notifications import STEP_LEVEL, AlertNotices, AlertStep, Recipients, webhook_payload
 from .planning import next_alert_at
 
 logger = logging.getLogger(__name__)
@@ -84,12 +84,13 @@ def sla_sweep(*, now: datetime | None = None, batch_size: int = SWEEP_BATCH_SIZE
     now = now or timezone.now()
     report = SweepReport()
     recipients = Recipients()
+    notices = AlertNotices(now)
     while True:
         with transaction.atomic():
             claimed = list(claim_due_clocks(now, batch_size, report.deferred))
             if not claimed:
                 break
-            _sweep_batch(claimed, now, report, recipients)
+            _sweep_batch(claimed, now, report, recipients, notices)
         if len(claimed) < batch_size:
             break
     for name, step in _sweep_steps.items():
@@ -102,7 +103,13 @@ def sla_sweep(*, now: datetime | None = None, batch_size: int = SWEEP_BATCH_SIZE
 TICKET_FIELDS = ("id", "reference", "subject", "assignee_id", "team_id")
 
 
-def _sweep_batch(claimed: list[Clock], now: datetime, report: SweepReport, recipients) -> None:
+def _sweep_batch(
+    claimed: list[Clock],
+    now: datetime,
+    report: SweepReport,
+    recipients: Recipients,
+    notices: AlertNotices,
+) -> None:
     """One batch, set-based: a constant number of statements whatever its size — the
     tickets and (new) recipients read, one UPDATE per combination of steps taken, one
     INSERT of audit rows, one of notices and one of webhook deliveries."""
@@ -111,7 +118,6 @@ def _sweep_batch(claimed: list[Clock], now: datetime, report: SweepReport, recip
     tickets = Ticket.objects.select_for_update(skip_locked=True, of=("self",)).only(*TICKET_FIELDS)
     by_id = tickets.in_bulk({clock.ticket_id for clock in claimed})
     recipients.load(by_id.values())
-    openings: dict[int, datetime] = {}
     messages: list[OutboxMessage] = []
     events: list[TicketEvent] = []
     published: list[tuple[str, dict, Ticket]] = []
@@ -127,12 +133,10 @@ def _sweep_batch(claimed: list[Clock], now: datetime, report: SweepReport, recip
         for step in steps:
             _apply_step(step, clock, now)
             people = recipients.for_step(step, ticket)
-            messages += alert_messages(
-                step=step, clock=clock, ticket=ticket, people=people, now=now, openings=openings
-            )
+            messages += notices.messages(step=step, clock=clock, ticket=ticket, people=people)
             events.append(
                 TicketEvent(
-                    ticket=ticket,
+                    ticket_id=ticket.pk,
                     actor=None,
                     action=STEP_ACTION[step],
                     field=clock.metric,
