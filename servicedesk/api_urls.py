@@ -4,6 +4,7 @@ Project wiring (it imports every app's API), so it lives beside servicedesk/urls
 not in servicedesk/api, which is foundation and imports no app.
 """
 
+from csp.decorators import csp_update
 from django.urls import include, path, re_path
 from drf_spectacular.views import (
     SpectacularAPIView,
@@ -18,6 +19,7 @@ from plans.api.views import ImprovementMeasureViewSet, PlanTaskViewSet, PlanView
 from servicedesk.api.token_views import ApiTokenViewSet
 from servicedesk.api.views import api_not_found
 from servicedesk.api.webhook_views import WebhookEndpointViewSet
+from servicedesk.content_security import INLINE_STYLES
 from staff.api.views import StaffViewSet, TeamViewSet
 from tickets.api.sla import SlaDashboardViewSet
 from tickets.api.views import InboundEmailView, TicketViewSet
@@ -53,7 +55,13 @@ urlpatterns = [
     # The split view serves Swagger UI's start-up script as a file of its own: the
     # Content-Security-Policy runs no inline script.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    # Redoc styles itself at run time with <style> elements it adds (styled-components):
+    # this page alone may use inline styles.
+    path(
+        "redoc/",
+        csp_update(INLINE_STYLES)(SpectacularRedocView.as_view(url_name="api:schema")),
+        name="redoc",
+    ),
     path("", include(router.urls)),
     # (?s): a path with an encoded newline is unknown too, and must get the JSON 404.
     re_path(r"^[\s\S]*$", api_not_found),

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
-from csp.constants import NONE, SELF, UNSAFE_INLINE
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -49,7 +49,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "servicedesk.content_security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -63,16 +63,17 @@ MIDDLEWARE = [
     "servicedesk.api.middleware.ApiRequestMiddleware",
 ]
 
-# Content-Security-Policy on every response (django-csp). Scripts only from our own static
-# files: no inline script, no eval, nothing from another origin, so markup that slips past
-# escaping cannot run. Styles allow inline: page partials carry their own <style> blocks
-# and Swagger UI and the admin set style attributes; CSS cannot run code. Images may be
-# data: URIs (Swagger UI's icons); Redoc's search runs in a blob: worker.
+# Content-Security-Policy on every response (django-csp). Scripts and styles only from our
+# own static files: no inline script or style, no eval, nothing from another origin, so
+# markup that slips past escaping can neither run nor restyle the page (a fake login box).
+# Only the admin and Redoc, which need inline styles, are allowed them (servicedesk/
+# content_security.py, servicedesk/api/urls.py). Images may be data: URIs (Swagger UI's
+# icons); Redoc's search runs in a blob: worker.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
-        "style-src": [SELF, UNSAFE_INLINE],
+        "style-src": [SELF],
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],

@@ -1,11 +1,14 @@
-"""The Content-Security-Policy in Chromium: an injected inline script is refused, and the
-pages, Swagger UI, Redoc and the admin run without a single violation."""
+"""The Content-Security-Policy in Chromium: an injected inline script or style is refused, and
+the pages (styled from our own files), Swagger UI, Redoc and the admin run without a single
+violation."""
 
 import re
 
 import pytest
 from playwright.sync_api import expect
 
+from complaints import services as complaints
+from complaints.models import ComplaintCategory, Severity
 from staff.models import Role
 from tests.factories import CustomerFactory, TeamFactory, UserFactory
 from tickets import services as tickets
@@ -35,7 +38,7 @@ def violations(page) -> list[str]:
 
 @pytest.fixture
 def desk(configured):
-    team = TeamFactory(name="Support")
+    team = TeamFactory(name="Support", channels=["complaint_hotline"])
     agent = UserFactory(username="li.na", role=Role.AGENT, teams=[team])
     UserFactory(username="root", role=Role.ADMINISTRATOR, is_staff=True, is_superuser=True)
     ticket = tickets.ticket_create(
@@ -46,7 +49,14 @@ def desk(configured):
         customer=CustomerFactory(name="Zhang Wei"),
         assignee=agent,
     )
-    return {"agent": agent, "ticket": ticket}
+    complaint = complaints.complaint_open(
+        actor=agent,
+        subject="Washer leaks",
+        severity=Severity.ROUTINE,
+        category=ComplaintCategory.objects.get(name_en="Product quality"),
+        customer=ticket.customer,
+    )
+    return {"agent": agent, "ticket": ticket, "complaint": complaint}
 
 
 def test_an_inline_script_put_into_a_page_is_refused(live_server, watched_page, log_in, desk):
@@ -65,6 +75,22 @@ def test_an_inline_script_put_into_a_page_is_refused(live_server, watched_page, 
     assert violations(page) == ["script-src-elem inline"]
 
 
+def test_an_inline_style_put_into_a_page_is_refused(live_server, watched_page, log_in, desk):
+    page = watched_page
+    log_in(page, "li.na")
+    page.goto(f"{live_server.url}/tickets/")
+    page.evaluate(
+        """() => {
+            const style = document.createElement("style");
+            style.textContent = "body { display: none; }";
+            document.head.appendChild(style);
+        }"""
+    )
+    page.wait_for_function("window.cspViolations.length > 0")
+    assert page.evaluate("getComputedStyle(document.body).display") != "none"
+    assert violations(page) == ["style-src-elem inline"]
+
+
 def test_pages_htmx_and_the_countdown_run_under_the_policy(live_server, watched_page, log_in, desk):
     page = watched_page
     log_in(page, "li.na")
@@ -76,7 +102,13 @@ def test_pages_htmx_and_the_countdown_run_under_the_policy(live_server, watched_
     priority_form.locator("select").select_option("high")
     priority_form.locator("button[type=submit]").click()
     expect(page.locator(".flash-success")).to_contain_text("Priority changed.")
+    # The clocks' styles come from sla/sla.css (they were an inline block).
+    clock = page.locator(".sla-clock").first
+    expect(clock).to_have_css("border-left-width", "4px")
     page.goto(f"{live_server.url}/sla/")
+    # The complaint panel's styles come from complaints/complaints.css.
+    page.goto(f"{live_server.url}/tickets/{desk['complaint'].ticket.reference}/")
+    expect(page.locator(".stage-track")).to_have_css("display", "flex")
     assert violations(page) == []
 
 
