@@ -14,6 +14,7 @@ PYTEST_WORKERS ?= 2
 install: $(STAMP)
 
 $(STAMP): pyproject.toml
+	@echo "==> installing Python packages into $(VENV) (first run: a few minutes)"
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet ".[dev]"
@@ -23,8 +24,11 @@ messages: $(STAMP)
 	$(BIN)/python manage.py compilemessages_portable
 
 run: $(STAMP) messages
+	@echo "==> creating or updating the database"
 	$(BIN)/python manage.py migrate --noinput
+	@echo "==> demo data (first run only)"
 	$(BIN)/python manage.py seed_demo --if-empty
+	@echo "==> starting"
 	$(BIN)/python -m servicedesk.devrun
 
 test: $(STAMP) messages

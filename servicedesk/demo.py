@@ -15,6 +15,7 @@ once per run with the `Demo` built here.
 """
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -350,18 +351,31 @@ def _pick(rng: random.Random, weights: dict):
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 
+# progress(what, done, total): told after each ticket and each step of another app.
+Progress = Callable[[str, int, int], None]
+
+
 @transaction.atomic
-def seed_demo(*, ticket_count: int = 300, seed: int = 20260101, history_months: int = 4) -> Demo:
+def seed_demo(
+    *,
+    ticket_count: int = 300,
+    seed: int = 20260101,
+    history_months: int = 4,
+    progress: Progress | None = None,
+) -> Demo:
     """Build (or refresh) the demo organisation and add `ticket_count` worked tickets."""
+    progress = progress or (lambda _what, _done, _total: None)
     demo = Demo(rng=random.Random(seed), history_months=history_months)
     _seed_staff(demo)
     _seed_customers(demo)
     _seed_categories(demo)
     now = timezone.now()
-    for _index in range(ticket_count):
+    for index in range(ticket_count):
         demo.tickets.append(_seed_ticket(demo, now))
-    for step in DEMO_STEPS:
+        progress("tickets", index + 1, ticket_count)
+    for number, step in enumerate(DEMO_STEPS, start=1):
         step(demo)
+        progress(step.__module__.split(".")[0], number, len(DEMO_STEPS))
     return demo
 
 

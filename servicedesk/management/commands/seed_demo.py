@@ -34,8 +34,21 @@ class Command(BaseCommand):
             self.stdout.write("seed_demo: tickets exist already; nothing loaded.")
             return
         started = time.monotonic()
-        demo = seed_demo(ticket_count=tickets, seed=seed, history_months=months)
+        self.stdout.write("seed_demo: loading demo staff, customers, tickets and complaints")
+        demo = seed_demo(
+            ticket_count=tickets, seed=seed, history_months=months, progress=self.progress
+        )
         self.stdout.write(
             f"seed_demo: {len(demo.staff)} staff, {len(demo.customers)} customers, "
             f"{len(demo.tickets)} tickets in {time.monotonic() - started:.1f} s"
         )
+
+    def progress(self, what: str, done: int, total: int) -> None:
+        """A bar redrawn in place: the first run spends most of its minute here."""
+        width = 30
+        filled = width * done // max(total, 1)
+        bar = "#" * filled + "." * (width - filled)
+        self.stdout.write(f"\r  {what:<12} [{bar}] {done}/{total}", ending="")
+        if done == total:
+            self.stdout.write("")
+        self.stdout.flush()
