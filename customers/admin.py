@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from servicedesk.admin import ReadOnlyAdmin, ReadOnlyTabularInline
 
 from .models import Customer, CustomerEvent, Purchase, SegmentationRule, SegmentationRun
-from .services import CONTACT_FIELDS, customer_change_tier, customer_update_contact
+from .services import CONTACT_FIELDS, customer_update
 
 ADMIN_TIER_REASON = _("Changed in the admin")
 
@@ -31,13 +31,15 @@ class CustomerAdmin(admin.ModelAdmin):
         if not change:
             return super().save_model(request, obj, form, change)
         stored = Customer.objects.get(pk=obj.pk)
-        contact = {name: getattr(obj, name) for name in CONTACT_FIELDS if name in form.changed_data}
-        if contact:
-            stored = customer_update_contact(customer=stored, actor=request.user, changes=contact)
-        if "tier" in form.changed_data:
-            stored = customer_change_tier(
-                customer=stored, actor=request.user, tier=obj.tier, reason=str(ADMIN_TIER_REASON)
-            )
+        stored = customer_update(
+            customer=stored,
+            actor=request.user,
+            contact={
+                name: getattr(obj, name) for name in CONTACT_FIELDS if name in form.changed_data
+            },
+            tier=obj.tier if "tier" in form.changed_data else None,
+            reason=str(ADMIN_TIER_REASON),
+        )
         obj.version = stored.version
 
 

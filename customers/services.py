@@ -140,6 +140,34 @@ def customer_change_tier(
 
 
 @transaction.atomic
+def customer_update(
+    *,
+    customer: Customer,
+    actor,
+    contact: dict,
+    tier: str | None = None,
+    reason: str = "",
+    expected_version: int | None = None,
+) -> Customer:
+    """Change contact details and, if `tier` is given, the tier, in one transaction: the
+    edit the API's PATCH and the admin's form make (either refused: nothing written)."""
+    if contact:
+        customer = customer_update_contact(
+            customer=customer, actor=actor, changes=contact, expected_version=expected_version
+        )
+        expected_version = customer.version if expected_version is not None else None
+    if tier is not None:
+        customer = customer_change_tier(
+            customer=customer,
+            actor=actor,
+            tier=tier,
+            reason=reason,
+            expected_version=expected_version,
+        )
+    return customer
+
+
+@transaction.atomic
 def purchase_record(
     *,
     customer: Customer,

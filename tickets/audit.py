@@ -4,8 +4,6 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from servicedesk.db import insert_row
-
 from .models import Ticket, TicketEvent
 
 
@@ -66,7 +64,7 @@ def record_event(
     before: Any = None,
     after: Any = None,
 ) -> TicketEvent:
-    event = TicketEvent(
+    return TicketEvent.objects.create(
         ticket=ticket,
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=action,
@@ -74,5 +72,3 @@ def record_event(
         before=_jsonable(before),
         after=_jsonable(after),
     )
-    insert_row(event)
-    return event

@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -18,7 +17,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from customers.masking import customer_contact_for
 from customers.selectors import customers_named
-from customers.services import customer_create
 from servicedesk.exceptions import ServiceDeskError
 
 from .audit import EventAction
@@ -38,7 +36,6 @@ from .models import Attachment, IntakeTemplate, Ticket
 from .selectors import agent_queue, ticket_for_user, ticket_timeline
 from .services import (
     ticket_assign,
-    ticket_attach,
     ticket_change_priority,
     ticket_change_status,
     ticket_create,
@@ -137,18 +134,12 @@ def reply(request, reference: str):
     form = ReplyForm(request.POST, request.FILES, ticket=ticket)
     if form.is_valid():
         try:
-            # A reply and its file are one change: if the file is refused, nothing is sent.
-            with transaction.atomic():
-                message = ticket_reply(
-                    ticket=ticket, actor=request.user, body=form.cleaned_data["body"]
-                )
-                if form.cleaned_data["file"]:
-                    ticket_attach(
-                        ticket=ticket,
-                        actor=request.user,
-                        uploaded_file=form.cleaned_data["file"],
-                        message=message,
-                    )
+            ticket_reply(
+                ticket=ticket,
+                actor=request.user,
+                body=form.cleaned_data["body"],
+                uploaded_file=form.cleaned_data["file"] or None,
+            )
         except ServiceDeskError as error:
             add_service_error(form, error)
     return _after_change(request, reference, form, _("Reply sent."))
@@ -304,14 +295,12 @@ def _chooser_context(request, choice=None) -> dict:
 
 
 def _open_ticket(user, form: NewTicketForm) -> Ticket:
-    # A first-time caller is registered with the ticket: one transaction, so a ticket
-    # refused for a missing template field leaves no customer behind either.
-    with transaction.atomic():
-        customer = form.cleaned_data.get("customer")
-        new_customer = form.new_customer_fields()
-        if new_customer:
-            customer = customer_create(actor=user, **new_customer)
-        return ticket_create(actor=user, customer=customer, **form.ticket_fields())
+    return ticket_create(
+        actor=user,
+        customer=form.cleaned_data.get("customer"),
+        new_customer=form.new_customer_fields(),
+        **form.ticket_fields(),
+    )
 
 
 def _after_open(request, ticket: Ticket):

@@ -4,7 +4,7 @@ from django.conf import settings
 from rest_framework import serializers
 
 from customers.models import Customer
-from servicedesk.api.serializers import InputSerializer, PrimaryKeyField
+from servicedesk.api.serializers import IdField, InputSerializer
 from staff.models import Team
 from tickets.models import Channel
 
@@ -130,15 +130,11 @@ class ComplaintCreateInput(InputSerializer):
     complexity = serializers.ChoiceField(
         choices=ComplaintComplexity.choices, default=ComplaintComplexity.GENERAL
     )
-    category_id = PrimaryKeyField(
-        source="category", queryset=ComplaintCategory.objects.filter(active=True)
-    )
-    customer_id = PrimaryKeyField(
+    category_id = IdField(source="category", queryset=ComplaintCategory.objects.filter(active=True))
+    customer_id = IdField(
         source="customer", queryset=Customer.objects.all(), required=False, allow_null=True
     )
-    team_id = PrimaryKeyField(
-        source="team", queryset=Team.objects.all(), required=False, allow_null=True
-    )
+    team_id = IdField(source="team", queryset=Team.objects.all(), required=False, allow_null=True)
     source = serializers.ChoiceField(choices=Channel.choices, default=Channel.COMPLAINT_HOTLINE)
     description = serializers.CharField(required=False, allow_blank=True, default="")
     product = serializers.CharField(required=False, allow_blank=True, default="", max_length=200)

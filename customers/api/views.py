@@ -1,6 +1,5 @@
 """/api/v1/customers/: profiles with contact details disclosed by role."""
 
-from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.response import Response
@@ -9,9 +8,8 @@ from customers.models import Customer, CustomerEvent
 from customers.selectors import customer_purchases
 from customers.services import (
     CONTACT_FIELDS,
-    customer_change_tier,
     customer_create,
-    customer_update_contact,
+    customer_update,
     purchase_record,
 )
 from servicedesk.api.concurrency import expected_version
@@ -87,24 +85,14 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
         data = CustomerChangeInput(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        contact = {name: values[name] for name in CONTACT_FIELDS if name in values}
-        with transaction.atomic():
-            if contact:
-                customer = customer_update_contact(
-                    customer=customer,
-                    actor=request.user,
-                    changes=contact,
-                    expected_version=version,
-                )
-                version = customer.version
-            if "tier" in values:
-                customer = customer_change_tier(
-                    customer=customer,
-                    actor=request.user,
-                    tier=values["tier"],
-                    reason=values.get("reason", ""),
-                    expected_version=version,
-                )
+        customer = customer_update(
+            customer=customer,
+            actor=request.user,
+            contact={name: values[name] for name in CONTACT_FIELDS if name in values},
+            tier=values.get("tier"),
+            reason=values.get("reason", ""),
+            expected_version=version,
+        )
         return self._respond(customer)
 
     @extend_schema(

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from .models import ApiToken
 from .scopes import Scope
-from .serializers import InputSerializer, PrimaryKeyField
+from .serializers import IdField, InputSerializer
 from .services import api_token_issue, api_token_revoke
 from .views import ApiViewSet
 
@@ -47,7 +47,7 @@ class ApiTokenIssuedSerializer(ApiTokenSerializer):
 
 class ApiTokenInput(InputSerializer):
     name = serializers.CharField(max_length=100)
-    user = PrimaryKeyField(
+    user = IdField(
         queryset=get_user_model().objects.filter(is_active=True),
         help_text="The user the token acts as: it sees and may do what this user may.",
     )

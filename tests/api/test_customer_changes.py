@@ -4,6 +4,7 @@ with the API's conventions (If-Match for tokens, 412 when stale, the error shape
 import pytest
 
 from customers.models import CustomerEvent, Tier
+from tests.nothing_written import nothing_written
 
 URL = "/api/v1/customers/{}/"
 
@@ -46,7 +47,8 @@ def test_contact_and_tier_change_together(supervisor_api, customer):
 
 
 def test_a_token_must_send_if_match(supervisor_api, customer):
-    response = supervisor_api.patch(URL.format(customer.pk), {"name": "X"}, format="json")
+    with nothing_written():
+        response = supervisor_api.patch(URL.format(customer.pk), {"name": "X"}, format="json")
     assert response.status_code == 428
     assert response.json()["code"] == "precondition_required"
 
@@ -87,20 +89,22 @@ def test_a_tier_change_without_a_reason_is_refused_and_nothing_is_written(superv
     ],
 )
 def test_bad_input_is_400_naming_the_field(supervisor_api, customer, body, field):
-    response = supervisor_api.patch(
-        URL.format(customer.pk),
-        body,
-        format="json",
-        HTTP_IF_MATCH=etag_of(supervisor_api, customer),
-    )
+    with nothing_written():
+        response = supervisor_api.patch(
+            URL.format(customer.pk),
+            body,
+            format="json",
+            HTTP_IF_MATCH=etag_of(supervisor_api, customer),
+        )
     assert response.status_code == 400
     assert list(response.json()["fields"]) == [field]
 
 
 def test_agents_may_not_change_customers(api, customer):
-    response = api.patch(
-        URL.format(customer.pk), {"name": "X"}, format="json", HTTP_IF_MATCH='W/"1-1"'
-    )
+    with nothing_written():
+        response = api.patch(
+            URL.format(customer.pk), {"name": "X"}, format="json", HTTP_IF_MATCH='W/"1-1"'
+        )
     assert response.status_code == 403
 
 

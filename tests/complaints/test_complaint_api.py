@@ -12,6 +12,7 @@ from complaints.models import Compensation, Stage, StageEntry
 from servicedesk.api.scopes import Scope
 from servicedesk.api.services import api_token_issue
 from tests.complaints.conftest import VALID_CONTENT, accept_content, advance_to
+from tests.nothing_written import nothing_written
 
 ALL_SCOPES = list(Scope.values)
 
@@ -73,9 +74,11 @@ def test_a_stale_etag_is_refused_with_412_and_nothing_written(complaint, agent):
 
 
 def test_a_token_must_send_if_match_for_a_stage_move(complaint, agent):
-    response = token_client(agent).post(
-        url(complaint, "advance"), {"to": "accept", "content": {}}, format="json"
-    )
+    client = token_client(agent)
+    with nothing_written():
+        response = client.post(
+            url(complaint, "advance"), {"to": "accept", "content": {}}, format="json"
+        )
     assert response.status_code == 428
 
 
@@ -143,12 +146,14 @@ def test_bad_stage_moves_get_a_clear_error_and_write_nothing(
 
 def test_an_agent_moving_an_urgent_complaint_gets_403(open_complaint, agent):
     complaint = open_complaint(severity="urgent")
-    response = token_client(agent).post(
-        url(complaint, "advance"),
-        {"to": "accept", "content": accept_content()},
-        format="json",
-        HTTP_IF_MATCH=etag(complaint),
-    )
+    client = token_client(agent)
+    with nothing_written():
+        response = client.post(
+            url(complaint, "advance"),
+            {"to": "accept", "content": accept_content()},
+            format="json",
+            HTTP_IF_MATCH=etag(complaint),
+        )
     assert response.status_code == 403
     assert response.json()["code"] == "not_authorised"
 
@@ -186,7 +191,9 @@ def test_approval_through_the_api_refuses_ones_own_and_accepts_another(
     compensation_id = response.json()["id"]
     assert response.json()["status"] == "pending_approval"
     # The agent holds no approval right; the supervisor may approve.
-    denied = token_client(agent).post(f"/api/v1/compensations/{compensation_id}/approve/", {})
+    agent_client = token_client(agent)
+    with nothing_written():
+        denied = agent_client.post(f"/api/v1/compensations/{compensation_id}/approve/", {})
     assert denied.status_code == 403
     waiting = token_client(supervisor).get("/api/v1/compensations/").json()
     assert [item["id"] for item in waiting["results"]] == [compensation_id]

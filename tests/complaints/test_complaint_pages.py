@@ -96,14 +96,20 @@ def test_an_agent_sees_no_form_for_an_urgent_complaint(agent_client, open_compla
 
 
 def test_the_panel_takes_a_fixed_number_of_queries(
-    agent_client, complaint, agent, django_assert_max_num_queries
+    agent_client, complaint, agent, django_assert_num_queries
 ):
+    url = panel_url(complaint)
     advance_to(complaint, agent, Stage.ACCEPT)
-    with django_assert_max_num_queries(22) as few:
-        agent_client.get(panel_url(complaint))
+    # session, user, the user's permissions (own, through groups), the user's teams, the
+    # ticket, the complaint (twice: the access check, then the panel's read with its
+    # ticket, customer and category), its stage entries, its compensations, the viewer's
+    # staff profile, the authority table, the reports, the contacts, the SLA clocks, the
+    # reply scripts: 16, however many stages are recorded.
+    with django_assert_num_queries(16):
+        agent_client.get(url)
     advance_to(complaint, agent, Stage.FOLLOW_UP)
-    with django_assert_max_num_queries(len(few.captured_queries)):
-        agent_client.get(panel_url(complaint))
+    with django_assert_num_queries(16):
+        agent_client.get(url)
 
 
 def test_a_compensation_request_above_the_limit_shows_as_waiting(agent_client, complaint, agent):
@@ -204,12 +210,13 @@ def test_the_monthly_page_shows_the_top_categories_chart_and_definition(
 
 
 def test_the_monthly_page_reads_the_stored_row_in_few_queries(
-    client, supervisor, complaint, django_assert_max_num_queries
+    client, supervisor, complaint, django_assert_num_queries
 ):
     client.force_login(supervisor)
     month = Month.containing(complaint.opened_at)
     complaint_monthly_analysis_generate(month=month)
-    with django_assert_max_num_queries(8):
+    # session, user, the user's permissions (own, through groups), the stored analysis row.
+    with django_assert_num_queries(5):
         response = client.get(reverse("complaints:monthly", args=[str(month)]))
     assert "Stored report" in response.content.decode()
 

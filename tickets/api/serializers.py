@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from customers.models import Customer
-from servicedesk.api.serializers import InputSerializer, PrimaryKeyField
+from servicedesk.api.serializers import IdField, InputSerializer
 from staff.models import Team
 from tickets.models import (
     Attachment,
@@ -205,8 +205,8 @@ class TicketCreateInput(InputSerializer):
     kind = serializers.ChoiceField(Kind.choices, default=Kind.REQUEST)
     priority = serializers.ChoiceField(Priority.choices, required=False)
     complexity = serializers.ChoiceField(Complexity.choices, default=Complexity.SIMPLE)
-    customer = PrimaryKeyField(queryset=Customer.objects.all(), required=False, allow_null=True)
-    category = PrimaryKeyField(
+    customer = IdField(queryset=Customer.objects.all(), required=False, allow_null=True)
+    category = IdField(
         queryset=Category.objects.filter(active=True), required=False, allow_null=True
     )
     intake_template = serializers.SlugRelatedField(
@@ -215,8 +215,8 @@ class TicketCreateInput(InputSerializer):
         required=False,
         allow_null=True,
     )
-    team = PrimaryKeyField(queryset=Team.objects.all(), required=False, allow_null=True)
-    assignee = PrimaryKeyField(
+    team = IdField(queryset=Team.objects.all(), required=False, allow_null=True)
+    assignee = IdField(
         queryset=User.objects.filter(is_active=True), required=False, allow_null=True
     )
     tags = TagListField(required=False)
@@ -235,7 +235,7 @@ class TicketChangeInput(InputSerializer):
     channel = serializers.ChoiceField(Channel.choices, required=False)
     kind = serializers.ChoiceField(Kind.choices, required=False)
     complexity = serializers.ChoiceField(Complexity.choices, required=False)
-    category = PrimaryKeyField(
+    category = IdField(
         queryset=Category.objects.filter(active=True), required=False, allow_null=True
     )
     product = serializers.CharField(required=False, allow_blank=True, max_length=200)
@@ -257,8 +257,8 @@ class PriorityInput(InputSerializer):
 class AssignInput(InputSerializer):
     """`team` hands the ticket to another team; `assignee` null leaves it unassigned."""
 
-    assignee = PrimaryKeyField(queryset=User.objects.filter(is_active=True), allow_null=True)
-    team = PrimaryKeyField(queryset=Team.objects.all(), required=False)
+    assignee = IdField(queryset=User.objects.filter(is_active=True), allow_null=True)
+    team = IdField(queryset=Team.objects.all(), required=False)
 
 
 class MessageInput(InputSerializer):

@@ -1,6 +1,5 @@
 """/api/v1/tickets/: thin views over tickets.selectors and tickets.services."""
 
-from django.db import transaction
 from django.db.models import prefetch_related_objects
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -125,12 +124,13 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
         data.is_valid(raise_exception=True)
         changes = dict(data.validated_data)
         tags = changes.pop("tags", None)
-        with transaction.atomic():
-            ticket = services.ticket_update_details(
-                ticket=ticket, actor=request.user, changes=changes, expected_version=version
-            )
-            if tags is not None:
-                ticket = services.ticket_set_tags(ticket=ticket, actor=request.user, tags=tags)
+        ticket = services.ticket_update_details(
+            ticket=ticket,
+            actor=request.user,
+            changes=changes,
+            tags=tags,
+            expected_version=version,
+        )
         return self._respond(ticket)
 
     def _respond(self, ticket):
@@ -191,20 +191,13 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
         version = expected_version(request, ticket)
         data = AssignInput(data=request.data)
         data.is_valid(raise_exception=True)
-        team = data.validated_data.get("team")
-        assignee = data.validated_data["assignee"]
-        if team is not None and team.pk != ticket.team_id:
-            ticket = services.ticket_transfer(
-                ticket=ticket,
-                actor=request.user,
-                team=team,
-                assignee=assignee,
-                expected_version=version,
-            )
-        else:
-            ticket = services.ticket_assign(
-                ticket=ticket, actor=request.user, assignee=assignee, expected_version=version
-            )
+        ticket = services.ticket_assign(
+            ticket=ticket,
+            actor=request.user,
+            assignee=data.validated_data["assignee"],
+            team=data.validated_data.get("team"),
+            expected_version=version,
+        )
         return self._respond(ticket)
 
     @extend_schema(

@@ -16,7 +16,6 @@ from .handling import (
     ticket_change_status,
     ticket_is_open,
     ticket_set_case_owner,
-    ticket_set_tags,
     ticket_transfer,
     ticket_update_details,
 )
@@ -36,7 +35,6 @@ __all__ = [
     "ticket_note",
     "ticket_reply",
     "ticket_set_case_owner",
-    "ticket_set_tags",
     "ticket_transfer",
     "ticket_update_details",
 ]

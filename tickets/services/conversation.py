@@ -46,8 +46,9 @@ def _check_body(body: str) -> str:
 
 
 @transaction.atomic
-def ticket_reply(*, ticket: Ticket, actor, body: str) -> TicketMessage:
-    """A public reply to the customer: meets first response, e-mails the customer."""
+def ticket_reply(*, ticket: Ticket, actor, body: str, uploaded_file=None) -> TicketMessage:
+    """A public reply to the customer: meets first response, e-mails the customer; with
+    `uploaded_file`, the file is attached to the reply in the same transaction."""
     body = _check_body(body)
     ticket = _lock(ticket)
     if ticket.status == Status.CLOSED:
@@ -78,6 +79,9 @@ def ticket_reply(*, ticket: Ticket, actor, body: str) -> TicketMessage:
     if ticket.status == Status.NEW:
         # Answering a new ticket means someone is working it.
         _apply_status(ticket, actor, Status.NEW, Status.OPEN)
+    if uploaded_file is not None:
+        # A reply and its file are one change: if the file is refused, nothing is sent.
+        ticket_attach(ticket=ticket, actor=actor, uploaded_file=uploaded_file, message=message)
     return message
 
 

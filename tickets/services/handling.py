@@ -128,9 +128,23 @@ def ticket_change_priority(
 
 @transaction.atomic
 def ticket_assign(
-    *, ticket: Ticket, actor, assignee, expected_version: int | None = None
+    *,
+    ticket: Ticket,
+    actor,
+    assignee,
+    team: Team | None = None,
+    expected_version: int | None = None,
 ) -> Ticket:
-    """Give the ticket to a member of its team, or to nobody (assignee=None)."""
+    """Give the ticket to a member of its team, or to nobody (assignee=None); naming
+    another team than the ticket's transfers it there (ticket_transfer)."""
+    if team is not None and team.pk != ticket.team_id:
+        return ticket_transfer(
+            ticket=ticket,
+            actor=actor,
+            team=team,
+            assignee=assignee,
+            expected_version=expected_version,
+        )
     ticket = _lock(ticket, expected_version=expected_version)
     _check_assignee(assignee, ticket.team)
     before = ticket.assignee
@@ -222,9 +236,15 @@ def ticket_set_case_owner(*, ticket: Ticket, actor, case_owner) -> Ticket:
 
 @transaction.atomic
 def ticket_update_details(
-    *, ticket: Ticket, actor, changes: dict, expected_version: int | None = None
+    *,
+    ticket: Ticket,
+    actor,
+    changes: dict,
+    tags: Iterable[str] | None = None,
+    expected_version: int | None = None,
 ) -> Ticket:
-    """Edit descriptive fields; one audit event per field that actually changed."""
+    """Edit descriptive fields, and the tags if given; one audit event per field that
+    actually changed (the tags: one for the set)."""
     unknown = set(changes) - set(_DETAIL_FIELDS)
     if unknown:
         raise ValidationError(
@@ -236,6 +256,7 @@ def ticket_update_details(
     for field, choices in (("channel", Channel), ("kind", Kind), ("complexity", Complexity)):
         if field in changes:
             require_choice(field, changes[field], choices)
+    tag_names = _tag_names(tags) if tags is not None else None
     ticket = _lock(ticket, expected_version=expected_version)
     if "kind" in changes and changes["kind"] != ticket.kind:
         for kind in (ticket.kind, changes["kind"]):
@@ -259,20 +280,19 @@ def ticket_update_details(
         if "category" in changed and ticket.category_id is not None:
             # Classifying the problem meets the chat classification target [S1 §2.1].
             sla.on_ticket_classified(ticket, at=now)
+    if tag_names is not None:
+        _set_tags(ticket, actor, tag_names)
     return ticket
 
 
-@transaction.atomic
-def ticket_set_tags(*, ticket: Ticket, actor, tags: Iterable[str]) -> Ticket:
-    after = _tag_names(tags)
-    ticket = _lock(ticket)
+def _set_tags(ticket: Ticket, actor, after: list[str]) -> None:
+    """The locked ticket's tags become `after` (checked names); nothing if they are."""
     before = sorted(ticket.tags.values_list("name", flat=True))
     if before == after:
-        return ticket
+        return
     ticket.tags.set(_tags_named(after))
     _touch(ticket)
     record_event(ticket, actor, EventAction.TAGS_CHANGED, field="tags", before=before, after=after)
-    return ticket
 
 
 def ticket_is_open(ticket: Ticket) -> bool:

@@ -2,15 +2,15 @@
 starts with.
 """
 
+import uuid
 from collections.abc import Iterable
 from datetime import date
 
-from django.db import connection, transaction
-from django.utils import timezone
+from django.db import transaction
 from django.utils.translation import get_language
 
 from customers.models import Customer
-from servicedesk.db import insert_row
+from customers.services import customer_create
 from servicedesk.exceptions import (
     ValidationError,
     require_choice,
@@ -75,6 +75,7 @@ def ticket_create(
     complexity: str = Complexity.SIMPLE,
     description: str = "",
     customer: Customer | None = None,
+    new_customer: dict | None = None,
     category: Category | None = None,
     intake_template: IntakeTemplate | None = None,
     team: Team | None = None,
@@ -91,8 +92,12 @@ def ticket_create(
     """Open a ticket; an intake template's required fields must all be given.
 
     A kind another app owns (a complaint) is opened only by that app (`opened_by`, its
-    label); anyone else is told where to go.
+    label); anyone else is told where to go. `new_customer` (customer_create's fields)
+    registers a first-time caller as the ticket's customer.
     """
+    if new_customer:
+        # In the ticket's transaction: a ticket refused below leaves no customer behind.
+        customer = customer_create(actor=actor, **new_customer)
     if not subject or not subject.strip():
         raise ValidationError(MSG_REQUIRED, field="subject")
     _check_single_line(
@@ -183,21 +188,10 @@ def _insert_numbered(ticket: Ticket) -> None:
     """Insert a new ticket with its reference, derived from the never-reused primary key
     sequence (so references are never reused either).
 
-    On PostgreSQL the id is drawn from the sequence first, and the row is written once with
-    both. Elsewhere (SQLite for `make run`) the row is inserted under a unique placeholder,
-    never visible outside this transaction, and then given its reference.
+    The row is inserted under a unique placeholder, never visible outside this
+    transaction, and then given its reference: the key exists only once the row does.
     """
-    if connection.vendor == "postgresql":
-        meta = Ticket._meta
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s))", [meta.db_table, meta.pk.column]
-            )
-            ticket.pk = cursor.fetchone()[0]
-        ticket.reference = Ticket.reference_for(ticket.pk)
-        insert_row(ticket)
-        return
-    ticket.reference = f"tmp-{timezone.now().timestamp()}-{id(object())}"[:20]
-    ticket.save()
+    ticket.reference = f"tmp-{uuid.uuid4().hex[:16]}"
+    ticket.save(force_insert=True)
     ticket.reference = Ticket.reference_for(ticket.pk)
     ticket.save(update_fields=["reference"])

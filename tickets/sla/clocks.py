@@ -126,7 +126,15 @@ def _insert_clocks(clocks: Sequence[Clock], *, reason: str, at: datetime) -> Non
         return
     if connection.vendor == "postgresql":
         _insert_clocks_and_plans_in_one_statement(clocks, reason=reason, at=at)
-        return
+    else:
+        _insert_clocks_and_plans_by_the_orm(clocks, reason=reason, at=at)
+
+
+def _insert_clocks_and_plans_by_the_orm(
+    clocks: Sequence[Clock], *, reason: str, at: datetime
+) -> None:
+    """The same rows through the ORM: on backends other than PostgreSQL, and as the
+    reference the one-statement insert is tested against (tests/test_db.py)."""
     if connection.features.can_return_rows_from_bulk_insert:
         # PostgreSQL (and SQLite 3.35+) return the new ids, which the plan rows need.
         Clock.objects.bulk_create(clocks)

@@ -11,17 +11,6 @@ from .models import Clock, ClockState
 
 # --- a ticket's clocks (ticket page and API) ----------------------------------------------
 
-# The API's "sla" entries: exactly these Clock fields, in this order.
-SLA_API_FIELDS = (
-    "metric",
-    "due_at",
-    "warn_at",
-    "state",
-    "met_at",
-    "breached_at",
-    "escalation_level",
-)
-
 _STATE_ORDER = {
     ClockState.RUNNING: 0,
     ClockState.PAUSED: 1,
@@ -35,11 +24,6 @@ def sla_clocks_queryset() -> QuerySet[Clock]:
     return Clock.objects.exclude(state=ClockState.CANCELLED).order_by("due_at", "pk")
 
 
-def sla_clocks_prefetch() -> Prefetch:
-    """For lists and the API: `Ticket.objects.prefetch_related(sla_clocks_prefetch())`."""
-    return Prefetch("sla_clocks", queryset=sla_clocks_queryset())
-
-
 def ticket_clocks(ticket: Ticket) -> list[Clock]:
     """Every clock of the ticket, each separately: running ones first, then by due time."""
     clocks = sla_clocks_queryset().filter(ticket=ticket)
@@ -48,13 +32,6 @@ def ticket_clocks(ticket: Ticket) -> list[Clock]:
     return sorted(clocks, key=lambda clock: (_STATE_ORDER.get(clock.state, 9), clock.due_at))
 
 
-def clock_api_representation(clock: Clock) -> dict:
-    return {name: getattr(clock, name) for name in SLA_API_FIELDS}
-
-
 __all__ = [
-    "SLA_API_FIELDS",
-    "clock_api_representation",
-    "sla_clocks_prefetch",
     "ticket_clocks",
 ]
