@@ -9,9 +9,6 @@ from tickets import services as tickets
 from tickets.models import Channel, Status
 from tickets.sla.dashboard import Period, pause_time_by_agent, sla_outcomes_by, tickets_at_risk
 from tickets.sla.response_times import response_times
-from tickets.sla.selectors import (
-    ticket_clocks,
-)
 from tickets.sla.sweep import sla_sweep
 
 from .conftest import shanghai

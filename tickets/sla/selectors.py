@@ -3,7 +3,7 @@
 The manager dashboard's figures are in tickets/sla/dashboard.py.
 """
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 
 from tickets.models import Ticket
 
