@@ -70,8 +70,9 @@ def test_registering_a_metadata_address_is_refused_naming_the_url():
 
 @pytest.mark.django_db
 def test_the_api_answers_400_for_a_denied_receiver(make_client, manager):
+    client = make_client(manager)
     with nothing_written():
-        response = make_client(manager).post(
+        response = client.post(
             "/api/v1/webhooks/",
             {"name": "x", "url": "http://169.254.169.254/", "events": ["ticket.created"]},
             format="json",
