@@ -67,6 +67,12 @@ class ComplaintsConfig(AppConfig):
             _("Monthly report"),
             permission="complaints.view_monthlycomplaintanalysis",
         )
+        register_nav_item(
+            "complaints:scripts",
+            _("Reply scripts"),
+            permission="complaints.view_replyscript",
+            secondary=True,
+        )
 
         register_action_labels(
             {

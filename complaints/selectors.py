@@ -4,11 +4,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db import connection
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.formats import date_format
 from django.utils.translation import gettext
+
+from tickets.sla.models import ClockState
 
 from .authority import approval_limit_of, is_within_authority
 from .models import (
@@ -22,6 +24,7 @@ from .models import (
     RecoveryAction,
     ReplyScript,
     RootCause,
+    Severity,
     Stage,
     StageEntry,
 )
@@ -301,3 +304,63 @@ def complaint_with_entries(complaint_id: int) -> Complaint:
         .prefetch_related(Prefetch("entries", queryset=StageEntry.objects.order_by("created_at")))
         .get(pk=complaint_id)
     )
+
+
+# --- the complaints list -------------------------------------------------------------------
+
+LIST_STAGES = ("open", "all")  # besides each Stage value
+MAX_SEARCH_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class ComplaintListFilters:
+    stage: str = "open"  # "open", "all" or a Stage value
+    severity: str = ""
+    q: str = ""
+
+    @classmethod
+    def from_query(cls, query) -> "ComplaintListFilters":
+        """Unknown values fall back to the default: the list never fails on a bad link."""
+        stage = query.get("stage", "open")
+        severity = query.get("severity", "")
+        # A NUL reaches PostgreSQL as an error: drop it with the rest of the control noise.
+        words = "".join(ch for ch in query.get("q", "") if ch.isprintable())
+        return cls(
+            stage=stage if stage in LIST_STAGES or stage in Stage.values else "open",
+            severity=severity if severity in Severity.values else "",
+            q=words.strip()[:MAX_SEARCH_LENGTH],
+        )
+
+
+def complaint_inbox(*, user, filters: ComplaintListFilters) -> QuerySet[Complaint]:
+    """The complaints list, newest first: by stage and severity, every word of `q` found in
+    the reference (with or without its prefix), subject, description or category; with the
+    soonest due running SLA clock and whether a target is breached now."""
+    complaints = complaints_visible_to(user).annotate(
+        sla_due_at=Min(
+            "ticket__sla_clocks__due_at",
+            filter=Q(ticket__sla_clocks__state=ClockState.RUNNING),
+        ),
+        sla_breached=Count(
+            "ticket__sla_clocks",
+            filter=Q(
+                ticket__sla_clocks__state=ClockState.BREACHED,
+                ticket__sla_clocks__met_at__isnull=True,
+            ),
+        ),
+    )
+    if filters.stage == "open":
+        complaints = complaints.exclude(stage=Stage.CLOSED)
+    elif filters.stage in Stage.values:
+        complaints = complaints.filter(stage=filters.stage)
+    if filters.severity:
+        complaints = complaints.filter(severity=filters.severity)
+    for word in filters.q.split():
+        complaints = complaints.filter(
+            Q(ticket__reference__icontains=word)
+            | Q(ticket__subject__icontains=word)
+            | Q(ticket__description__icontains=word)
+            | Q(category__name__icontains=word)
+            | Q(category__name_en__icontains=word)
+        )
+    return complaints.order_by("-opened_at", "-pk")

@@ -9,6 +9,7 @@ The panel's htmx posts re-render the panel partial; plain posts redirect to the 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -40,10 +41,15 @@ from .models import (
     Compensation,
     CompensationStatus,
     Complaint,
-    Severity,
     Stage,
 )
-from .selectors import approvals_pending_for, complaint_panel, reply_scripts_for
+from .selectors import (
+    ComplaintListFilters,
+    approvals_pending_for,
+    complaint_inbox,
+    complaint_panel,
+    reply_scripts_for,
+)
 
 INVALID = 422
 CHANGE_PERMISSION = "complaints.change_complaint"
@@ -394,30 +400,25 @@ def new(request):
     return render(request, "complaints/new.html", {"form": form}, status=status)
 
 
+# A page of the complaints list: as long as the queue's.
+COMPLAINT_PAGE_SIZE = 25
+
+
 @login_required
 @require_GET
 def complaint_list(request):
-    complaints = (
-        Complaint.objects.visible_to(request.user)
-        .select_related("ticket", "ticket__customer", "ticket__assignee", "category")
-        .order_by("-opened_at", "-pk")
-    )
-    stage = request.GET.get("stage", "open")
-    if stage == "open":
-        complaints = complaints.exclude(stage=Stage.CLOSED)
-    elif stage in Stage.values:
-        complaints = complaints.filter(stage=stage)
-    severity = request.GET.get("severity", "")
-    # Only a known severity reaches the query (a NUL in the text was a 500 there).
-    if severity in Severity.values:
-        complaints = complaints.filter(severity=severity)
+    filters = ComplaintListFilters.from_query(request.GET)
+    complaints = complaint_inbox(user=request.user, filters=filters)
+    page = Paginator(complaints, COMPLAINT_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "complaints/list.html",
         {
-            "complaints": complaints[:200],
-            "stage": stage,
-            "severity": severity,
+            "page": page,
+            "complaints": page.object_list,
+            "filters": filters,
+            "stage": filters.stage,
+            "severity": filters.severity,
             "stages": Stage.choices,
         },
     )

@@ -13,6 +13,7 @@ from django.apps import apps
 # rows it loads are emptied (re-installed below); a trigger it creates survives a flush.
 DATA_MIGRATIONS = {
     ("tickets", "0003_default_intake_templates"),
+    ("tickets", "0005_intake_guidance_in_both_languages"),
     ("sla", "0002_default_policies"),
     ("sla", "0009_complaint_contact_clocks_never_pause"),
     ("sla", "0010_reconcile_default_targets"),
@@ -36,6 +37,7 @@ def reinstall_defaults() -> None:
     from tickets.sla.defaults import install_defaults
 
     _migration("tickets", "0003_default_intake_templates").add_templates(apps, None)
+    _migration("tickets", "0005_intake_guidance_in_both_languages").translate_guidance(apps, None)
     install_defaults(apps)
     _migration("complaints", "0002_seed_configuration").seed(apps, None)
     # Normally done by the flush's post_migrate; repeated so the groups never depend on it.

@@ -150,7 +150,9 @@ class IntakeTemplate(models.Model):
         blank=True,
         help_text=_("Ticket fields this scenario must not miss."),
     )
+    # Chinese (the default language, as `name`), and English for English pages.
     guidance = models.TextField(_("guidance for the agent"), blank=True)
+    guidance_en = models.TextField(_("English guidance for the agent"), blank=True)
     active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -165,6 +167,11 @@ class IntakeTemplate(models.Model):
         if language and language.startswith("en") and self.name_en:
             return self.name_en
         return self.name
+
+    def display_guidance(self, language: str | None) -> str:
+        if language and language.startswith("en") and self.guidance_en:
+            return self.guidance_en
+        return self.guidance
 
     def clean(self):
         from django.core.exceptions import ValidationError

@@ -42,18 +42,28 @@ class NavItem:
     label: Any
     permission: str | None = None
     staff_only: bool = False
+    # Pages used now and then (scripts, API docs, admin): under "More" on wide screens.
+    secondary: bool = False
 
 
 NAV_ITEMS: list[NavItem] = [
     NavItem("tickets:queue", _("Queue"), permission="tickets.view_ticket"),
     NavItem("tickets:new", _("New ticket"), permission="tickets.add_ticket"),
+    # Integrations are set up by administrators and managers (tokens, the SLA figures).
+    NavItem("api:docs", _("API docs"), permission="tickets.view_all_tickets", secondary=True),
+    NavItem("admin:index", _("Administration"), staff_only=True, secondary=True),
 ]
 
 
 def register_nav_item(
-    url_name: str, label, *, permission: str | None = None, staff_only: bool = False
+    url_name: str,
+    label,
+    *,
+    permission: str | None = None,
+    staff_only: bool = False,
+    secondary: bool = False,
 ) -> None:
-    item = NavItem(url_name, label, permission, staff_only)
+    item = NavItem(url_name, label, permission, staff_only, secondary)
     if all(existing.url_name != url_name for existing in NAV_ITEMS):
         NAV_ITEMS.append(item)
 
@@ -74,14 +84,23 @@ def main_navigation(context):
             continue
         # The queue is "/tickets/"; a ticket page below it still belongs to the queue.
         longest_match = url != "/" and request.path.startswith(url)
-        links.append({"url": url, "label": item.label, "active": longest_match})
+        links.append(
+            {
+                "url": url,
+                "label": item.label,
+                "active": longest_match,
+                "secondary": item.secondary,
+            }
+        )
     # Only the most specific matching link is highlighted (/tickets/new/ over /tickets/).
     active = [link for link in links if link["active"]]
     if len(active) > 1:
         best = max(active, key=lambda link: len(link["url"]))
         for link in links:
             link["active"] = link is best
-    return {"links": links}
+    primary = [link for link in links if not link["secondary"]]
+    secondary = [link for link in links if link["secondary"]]
+    return {"links": primary + secondary, "primary": primary, "secondary": secondary}
 
 
 # Warnings for the people who must act on them, shown above the queue and the dashboard:
@@ -233,3 +252,9 @@ def age(value) -> str:
 def template_name(intake_template) -> str:
     """An intake template's name in the page's language."""
     return intake_template.display_name(get_language())
+
+
+@register.filter
+def template_guidance(intake_template) -> str:
+    """An intake template's guidance for the agent in the page's language."""
+    return intake_template.display_guidance(get_language())
