@@ -59,6 +59,7 @@ MANAGER_PAGES = {
     "Complaints": "/complaints/",
     "Approvals": "/complaints/approvals/",
     "Monthly report": "/complaints/monthly/",
+    "Improvement measures": "/plans/measures/",
     "Reply scripts": "/complaints/scripts/",
     "API docs": "/api/v1/docs/",
 }
