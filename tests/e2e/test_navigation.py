@@ -60,8 +60,8 @@ MANAGER_PAGES = {
     "Approvals": "/complaints/approvals/",
     "Monthly report": "/complaints/monthly/",
     "Improvement measures": "/plans/measures/",
-    "Reply scripts": "/complaints/scripts/",
     "API docs": "/api/v1/docs/",
+    "Reply scripts": "/complaints/scripts/",
 }
 
 
