@@ -197,7 +197,9 @@ class Tag(models.Model):
 
 class TicketQuerySet(models.QuerySet):
     def visible_to(self, user) -> "TicketQuerySet":
-        """Managers see every ticket; agents and supervisors their teams' and their own."""
+        """Managers see every ticket; agents and supervisors their teams', those assigned to
+        or owned by them, and those they opened (routed by channel to another team, a new
+        ticket must not vanish from its author)."""
         if not user or not user.is_authenticated:
             return self.none()
         if user.is_superuser or user.has_perm("tickets.view_all_tickets"):
@@ -211,7 +213,9 @@ class TicketQuerySet(models.QuerySet):
         team_ids = list(
             Team.members.through.objects.filter(user_id=user.pk).values_list("team_id", flat=True)
         )
-        return self.filter(Q(team_id__in=team_ids) | Q(assignee=user) | Q(case_owner=user))
+        return self.filter(
+            Q(team_id__in=team_ids) | Q(assignee=user) | Q(case_owner=user) | Q(created_by=user)
+        )
 
     def open(self) -> "TicketQuerySet":
         return self.filter(status__in=OPEN_STATUSES)

@@ -5,7 +5,7 @@ from itertools import chain
 
 from django.db.models import (
     Case,
-    CharField,
+    Exists,
     F,
     IntegerField,
     OuterRef,
@@ -13,24 +13,25 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    TextChoices,
     Value,
     When,
 )
 from django.http import Http404
-from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+
+from staff.models import Team
 
 from .audit import action_label
 from .models import (
     OPEN_STATUSES,
     PRIORITY_RANK,
     Attachment,
+    Channel,
     Ticket,
     TicketEvent,
     TicketMessage,
 )
 from .sla.models import Clock, ClockState
+from .sla.states import sla_state_expression
 
 
 class QueueScope:
@@ -71,14 +72,6 @@ def _priority_rank():
     )
 
 
-class QueueSlaState(TextChoices):
-    """How a queue row's nearest SLA due time stands (the row's colour)."""
-
-    BREACHED = "breached", _("Breached")
-    AT_RISK = "at_risk", _("At risk")
-    ON_TIME = "on_time", _("On time")
-
-
 def owed_clocks() -> QuerySet[Clock]:
     """The outer ticket's clocks still owed: running, or breached and not yet fulfilled.
 
@@ -100,20 +93,14 @@ def _nearest(field: str):
 
 
 def with_sla_due(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
-    """Annotate next_due_at, next_warn_at and sla_state (a QueueSlaState or None).
-
-    "Now" is the application's clock, as the SLA services use, not the database's.
-    """
-    now = timezone.now()
+    """Annotate next_due_at, next_warn_at and sla_state (an SlaState or None), decided by
+    the one rule of tickets.sla.states that the ticket page's clocks follow too."""
+    paused = Exists(Clock.objects.filter(ticket=OuterRef("pk"), state=ClockState.PAUSED).order_by())
     return tickets.annotate(
         next_due_at=_nearest("due_at"), next_warn_at=_nearest("warn_at")
     ).annotate(
-        sla_state=Case(
-            When(next_due_at__lte=now, then=Value(QueueSlaState.BREACHED)),
-            When(next_warn_at__lte=now, then=Value(QueueSlaState.AT_RISK)),
-            When(next_due_at__isnull=False, then=Value(QueueSlaState.ON_TIME)),
-            default=None,
-            output_field=CharField(),
+        sla_state=sla_state_expression(
+            due="next_due_at", warn="next_warn_at", paused=Q(status__in=OPEN_STATUSES) & paused
         )
     )
 
@@ -200,3 +187,18 @@ def ticket_timeline(ticket: Ticket, *, include_internal: bool = True) -> list[Ti
 
 def ticket_attachments(ticket: Ticket) -> QuerySet[Attachment]:
     return Attachment.objects.filter(ticket=ticket).select_related("uploaded_by")
+
+
+def agent_channel(user) -> str:
+    """The channel a new ticket of this user defaults to: the first one routed to one of the
+    user's own teams (routing takes the first team by name that claims a channel), so the
+    ticket lands with the author's team unless the author picks another channel."""
+    from_team: dict[str, int] = {}
+    for team_id, channels in Team.objects.order_by("name").values_list("id", "channels"):
+        for channel in channels or []:
+            from_team.setdefault(channel, team_id)
+    own = set(user.teams.values_list("id", flat=True)) if user.is_authenticated else set()
+    for channel in Channel.values:
+        if from_team.get(channel) in own:
+            return channel
+    return Channel.PHONE

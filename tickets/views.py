@@ -12,6 +12,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -33,7 +36,7 @@ from .forms import (
     add_service_error,
 )
 from .models import Attachment, IntakeTemplate, Ticket
-from .selectors import agent_queue, ticket_for_user, ticket_timeline
+from .selectors import agent_channel, agent_queue, ticket_for_user, ticket_timeline
 from .services import (
     ticket_assign,
     ticket_change_priority,
@@ -267,7 +270,7 @@ def new(request):
                 return _after_open(request, ticket)
         status = INVALID
     else:
-        form = NewTicketForm(template=template)
+        form = NewTicketForm(template=template, initial={"channel": agent_channel(request.user)})
     chosen = form["customer"].value() if form.is_bound else None
     chosen_customer = (
         form.fields["customer"].queryset.filter(pk=chosen).first()
@@ -304,15 +307,17 @@ def _open_ticket(user, form: NewTicketForm) -> Ticket:
 
 
 def _after_open(request, ticket: Ticket):
+    # The author may always open the ticket (Ticket.objects.visible_to), wherever the
+    # channel routed it; the message links to it so it is one click away from any page.
+    link = format_html(
+        '<a href="{}">{}</a>', reverse("tickets:detail", args=[ticket.reference]), ticket.reference
+    )
+    text = conditional_escape(_("Ticket %(reference)s opened for team %(team)s."))
     messages.success(
         request,
-        _("Ticket %(reference)s opened for team %(team)s.")
-        % {"reference": ticket.reference, "team": ticket.team or "—"},
+        mark_safe(text % {"reference": link, "team": conditional_escape(ticket.team or "—")}),  # noqa: S308  # nosec B308 B703 — both parts escaped above
     )
-    # The channel's team may not be the agent's own; then the agent cannot open it.
-    if Ticket.objects.visible_to(request.user).filter(pk=ticket.pk).exists():
-        return redirect("tickets:detail", reference=ticket.reference)
-    return redirect("tickets:queue")
+    return redirect("tickets:detail", reference=ticket.reference)
 
 
 @login_required

@@ -59,7 +59,7 @@ def test_the_ticket_page_counts_down_each_running_clock_separately(
     resolution = clocks.filter(has_text="Resolution")
     for clock in (first_contact, response, resolution):
         expect(clock).to_have_class("sla-clock sla-state-running")
-        expect(clock.locator(".sla-badge")).to_have_text("Running")
+        expect(clock.locator(".sla-badge")).to_have_text("On time")
         expect(clock.locator(".sla-countdown time")).to_have_text(re.compile(COUNTDOWN))
     expect(first_contact.locator(".sla-countdown time")).to_have_text(re.compile(r"^0:5\d:\d\d$"))
     expect(resolution.locator(".sla-countdown time")).to_have_text(re.compile(r"^95:5\d:\d\d$"))

@@ -11,8 +11,8 @@ from django.urls import reverse
 from tests.factories import TicketFactory
 from tickets import services
 from tickets.models import Channel, Status
-from tickets.selectors import QueueSlaState
 from tickets.sla.models import Clock, ClockState
+from tickets.sla.states import SlaState
 from tickets.sla.sweep import sla_sweep
 
 QUEUE = reverse("tickets:queue")
@@ -68,15 +68,15 @@ def test_the_queue_puts_the_nearest_due_first_and_marks_breached_and_at_risk(
     response = agent_client.get(QUEUE)
 
     assert rows(response) == [
-        ("Late", QueueSlaState.BREACHED),
-        ("Close", QueueSlaState.AT_RISK),
-        ("Fresh", QueueSlaState.ON_TIME),
+        ("Late", SlaState.BREACHED),
+        ("Close", SlaState.WARNING),
+        ("Fresh", SlaState.RUNNING),
         ("No clock", None),
     ]
     first = response.context["page"].object_list[0]
     assert first.next_due_at == late.created_at + timedelta(hours=24)
     page = response.content.decode()
-    assert 'class="sla-due-breached"' in page and 'class="sla-due-at_risk"' in page
+    assert 'data-sla-state="breached"' in page and 'data-sla-state="warning"' in page
     assert "overdue" in page
     assert nothing_due.reference in page and fresh.reference in page
 
@@ -85,7 +85,7 @@ def test_a_clock_past_its_due_time_shows_breached_before_the_sweep_sees_it(
     agent_client, ticket_opened, at_now
 ):
     ticket_opened("Late", hours_ago=25)
-    assert rows(agent_client.get(QUEUE)) == [("Late", QueueSlaState.BREACHED)]
+    assert rows(agent_client.get(QUEUE)) == [("Late", SlaState.BREACHED)]
 
 
 def test_a_breached_clock_met_late_is_no_longer_due(agent_client, ticket_opened, at_now):
@@ -103,7 +103,7 @@ def test_a_breached_clock_met_late_is_no_longer_due(agent_client, ticket_opened,
 
     [row] = agent_client.get(QUEUE).context["page"].object_list
 
-    assert (row.sla_state, row.next_due_at) == (QueueSlaState.ON_TIME, owed.due_at)
+    assert (row.sla_state, row.next_due_at) == (SlaState.RUNNING, owed.due_at)
 
 
 def test_a_resolved_ticket_has_nothing_due(agent_client, ticket_opened, agent, at_now):
@@ -123,7 +123,11 @@ def test_waiting_on_the_customer_pauses_the_due_time(agent_client, ticket_opened
     ticket = ticket_opened("Waiting", hours_ago=2)
     services.ticket_change_status(ticket=ticket, actor=agent, to=Status.OPEN)
     services.ticket_change_status(ticket=ticket, actor=agent, to=Status.PENDING_CUSTOMER)
-    assert rows(agent_client.get(QUEUE)) == [("Waiting", None)]
+    # Nothing is due while the clock is paused: the row says so, like the ticket page.
+    row = agent_client.get(QUEUE).context["page"].object_list[0]
+    assert (row.subject, row.sla_state, row.next_due_at) == ("Waiting", SlaState.PAUSED, None)
+    page = agent_client.get(reverse("tickets:detail", args=[ticket.reference])).content.decode()
+    assert 'class="sla-clock sla-state-paused"' in page
 
 
 def test_sla_due_first_is_the_default_and_a_choice_of_the_sort(agent_client, ticket_opened, at_now):
@@ -149,3 +153,17 @@ def test_the_sla_column_adds_no_query_per_ticket(
     with django_assert_num_queries(8):
         response = agent_client.get(QUEUE)
     assert len(response.context["page"].object_list) == min(ticket_count, 25)
+
+
+def test_a_warned_clock_is_at_risk_on_the_ticket_page_as_in_the_queue(
+    agent_client, ticket_opened, at_now
+):
+    close = ticket_opened("Close", hours_ago=20)  # resolution due in 4 h, past 80 %
+    sla_sweep()
+    assert Clock.objects.filter(ticket=close, warned_at__isnull=False).exists()
+
+    assert rows(agent_client.get(QUEUE)) == [("Close", SlaState.WARNING)]
+    page = agent_client.get(reverse("tickets:detail", args=[close.reference])).content.decode()
+    assert '<li class="sla-clock sla-state-warning" data-metric="resolution">' in page
+    assert '<span class="sla-badge sla-warning" data-sla-state="warning">At risk</span>' in page
+    assert "· warned" not in page  # the old green "Running · warned"

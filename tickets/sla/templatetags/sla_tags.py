@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
+from ..states import SlaState, clock_sla_state
+
 register = template.Library()
 
 
@@ -61,3 +63,17 @@ def members_of(members: dict, team_id):
 @register.filter
 def index(sequence, position: int):
     return sequence[position]
+
+
+@register.inclusion_tag("sla/_state_badge.html")
+def sla_badge(state):
+    """The one badge of an SLA state (an SlaState value) on every page; nothing for None."""
+    if not state:
+        return {"state": None}
+    return {"state": SlaState(state).value, "label": SlaState(state).label}
+
+
+@register.filter
+def clock_state(clock) -> str | None:
+    """A clock's SlaState, decided by tickets.sla.states like the queue's rows."""
+    return clock_sla_state(clock)
