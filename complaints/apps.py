@@ -1,4 +1,7 @@
+from functools import partial
+
 from django.apps import AppConfig
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
@@ -20,6 +23,7 @@ class ComplaintsConfig(AppConfig):
             register_handling_guard,
             register_kind_owner,
             register_mail_opener,
+            register_queue_view,
         )
         from tickets.models import Kind
         from tickets.services import register_status_guard
@@ -44,6 +48,14 @@ class ComplaintsConfig(AppConfig):
         )
         register_mail_opener(Kind.COMPLAINT, complaint_open_from_mail)
         register_demo_step(seed_complaints_step)
+        # The agent queue's saved views of complaints, one per stage.
+        for stage in Stage:
+            register_queue_view(
+                f"complaint_{stage.value}",
+                stage.label,
+                partial(Q, complaint__stage=stage.value),
+                group=_("Complaints by stage"),
+            )
         # How the complaint's audited fields read in the ticket timeline.
         register_event_field("stage", label=_("stage"), choices=Stage)
         register_event_field("redo_from", label=_("redo from"), choices=Stage)

@@ -64,6 +64,12 @@ SCRIPT = textwrap.dedent(
     listed = api.get("/api/v1/tickets/")
     assert listed.status_code == 200 and [t["id"] for t in listed.json()["results"]] == [ticket.pk]
 
+    # The queue's search (a plain LIKE here, no bigram index): words and the number.
+    from tickets.selectors import QueueFilters, agent_queue
+    searched = lambda text: list(agent_queue(user=agent, filters=QueueFilters(q=text)))
+    assert searched("printer") == searched(str(ticket.pk)) == searched("li na") == [ticket]
+    assert searched("printer 漏水") == []
+
     nobody = UserFactory(username="nobody")
     nobody.groups.clear()
     _token, plain = api_token_issue(user=nobody, name="x", scopes=["tickets:write"])

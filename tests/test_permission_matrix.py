@@ -79,6 +79,7 @@ PAGES: dict[str, tuple] = {
     "sla:reassign": ("login", 403, "POST 302", "POST 302", "POST 302"),
     "tickets:assign": ("login", "POST 422", "POST 422", "POST 422", "POST 422"),
     "tickets:attachment": ("login", 200, 200, 200, 200),
+    "tickets:bulk": ("login", "POST 302", "POST 302", "POST 302", "POST 302"),
     "tickets:customer_search": ("login", 200, 200, 200, 200),
     "tickets:detail": ("login", 200, 200, 200, 200),
     "tickets:new": ("login", 200, 200, 200, 200),

@@ -9,6 +9,7 @@ these registries inside their transactions, so a refusal leaves nothing written.
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -109,3 +110,29 @@ def register_mail_opener(kind: str, opener: MailOpener) -> None:
 
 def mail_opener(kind: str) -> MailOpener:
     return _mail_openers[kind]
+
+
+@dataclass(frozen=True)
+class QueueView:
+    """A saved view of the agent queue that another app adds (complaints by stage): its
+    key in ?scope=, its label, and the condition on tickets it stands for."""
+
+    key: str
+    label: object
+    condition: Callable[[], Q]
+    group: object = ""
+
+
+_queue_views: dict[str, QueueView] = {}
+
+
+def register_queue_view(key: str, label, condition: Callable[[], Q], *, group="") -> None:
+    _queue_views[key] = QueueView(key, label, condition, group)
+
+
+def queue_view(key: str) -> QueueView | None:
+    return _queue_views.get(key)
+
+
+def queue_views() -> list[QueueView]:
+    return list(_queue_views.values())

@@ -1,5 +1,7 @@
 """Forms of the agent pages: they parse and shape input; the services decide the rules."""
 
+import re
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
@@ -7,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from customers.models import Customer, Language
 from servicedesk.exceptions import ServiceDeskError
 
+from .extensions import queue_views
 from .models import (
     STATUS_TRANSITIONS,
     Category,
@@ -19,7 +22,7 @@ from .models import (
     TemplateField,
     Ticket,
 )
-from .selectors import QueueFilters, QueueScope
+from .selectors import QueueFilters, QueueScope, is_queue_ordering
 
 User = get_user_model()
 
@@ -27,7 +30,22 @@ SCOPE_CHOICES = [
     (QueueScope.MINE, _("Mine")),
     (QueueScope.TEAM, _("My team")),
     (QueueScope.UNASSIGNED, _("Unassigned")),
+    (QueueScope.AT_RISK, _("At risk")),
+    (QueueScope.BREACHED, _("Breached")),
     (QueueScope.ALL, _("All")),
+]
+# The queue's columns in their order: (sort key, heading).
+QUEUE_COLUMNS = [
+    ("reference", _("Reference")),
+    ("subject", _("Subject")),
+    ("customer", _("Customer")),
+    ("status", _("Status")),
+    ("priority", _("Priority")),
+    ("sla", _("SLA due")),
+    ("channel", _("Channel")),
+    ("team", _("Team")),
+    ("assignee", _("Assignee")),
+    ("age", _("Age")),
 ]
 ANY_STATUS = "any"
 ORDERING_CHOICES = [
@@ -70,6 +88,14 @@ def _with_blank(choices, label) -> list:
     return [("", label), *choices]
 
 
+class _OrderingField(forms.ChoiceField):
+    """The sort menu offers the usual orders; a column heading may ask for any column,
+    either way round ("-team")."""
+
+    def valid_value(self, value) -> bool:
+        return is_queue_ordering(str(value))
+
+
 class QueueFilterForm(forms.Form):
     """The queue's tabs, filters, search and sort; every value is optional."""
 
@@ -92,10 +118,13 @@ class QueueFilterForm(forms.Form):
     category = forms.TypedChoiceField(
         label=_("Category"), coerce=int, empty_value=None, required=False
     )
-    ordering = forms.ChoiceField(label=_("Sort"), choices=ORDERING_CHOICES, required=False)
+    ordering = _OrderingField(label=_("Sort"), choices=ORDERING_CHOICES, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["scope"].choices = SCOPE_CHOICES + [
+            (view.key, view.label) for view in queue_views()
+        ]
         self.fields["category"].choices = _with_blank(category_choices(), _("Any category"))
         self.fields["q"].widget.attrs.update(
             {"placeholder": _("Reference, subject, customer, order number"), "type": "search"}
@@ -115,6 +144,32 @@ class QueueFilterForm(forms.Form):
             q=(values.get("q") or "").strip(),
             ordering=values.get("ordering") or defaults.ordering,
         )
+
+    def main_views(self) -> list:
+        return SCOPE_CHOICES
+
+    def grouped_views(self) -> list:
+        """Other apps' saved views by group: [(group, [(key, label), …]), …]."""
+        groups: dict = {}
+        for view in queue_views():
+            groups.setdefault(view.group, []).append((view.key, view.label))
+        return list(groups.items())
+
+    def sort_headings(self) -> list[dict]:
+        """Each column's heading: the ordering its link asks for and how it is sorted now."""
+        current = self.queue_filters().ordering
+        headings = []
+        for key, label in QUEUE_COLUMNS:
+            ascending, descending = current == key, current == f"-{key}"
+            headings.append(
+                {
+                    "key": key,
+                    "label": label,
+                    "ordering": f"-{key}" if ascending else key,
+                    "aria_sort": "ascending" if ascending else "descending" if descending else "",
+                }
+            )
+        return headings
 
 
 class VersionedForm(forms.Form):
@@ -332,3 +387,55 @@ class NewTicketForm(forms.Form):
             "customer_demand": data.get("customer_demand") or "",
             "preferred_contact_time": data.get("preferred_contact_time") or "",
         }
+
+
+# One bulk change touches at most this many tickets (a page of the queue is 25).
+BULK_MAX_TICKETS = 100
+_BULK_ITEM = re.compile(r"^(?P<reference>[A-Za-z0-9-]{1,20})@(?P<version>\d{1,9})$")
+
+
+class BulkChangeForm(forms.Form):
+    """The queue's bulk bar: the ticked rows (each "reference@version") and one change."""
+
+    ASSIGN = "assign"
+    STATUS = "status"
+
+    action = forms.ChoiceField(
+        label=_("Change"), choices=[(ASSIGN, _("Assign")), (STATUS, _("Change status"))]
+    )
+    assignee = forms.ModelChoiceField(
+        label=_("Assign to"),
+        queryset=User.objects.filter(teams__isnull=False).distinct().order_by("username"),
+        required=False,
+        empty_label=_("Nobody (unassign)"),
+    )
+    status = forms.ChoiceField(
+        label=_("New status"), choices=_with_blank(Status.choices, "—"), required=False
+    )
+
+    def assignee_choices(self) -> list[tuple]:
+        """The assignee menu in one query (a ModelChoiceField counts, then reads)."""
+        people = self.fields["assignee"].queryset.values_list(
+            "pk", "first_name", "last_name", "username"
+        )
+        named = [(pk, f"{first} {last}".strip() or login) for pk, first, last, login in people]
+        return [("", self.fields["assignee"].empty_label), *named]
+
+    def clean(self):
+        cleaned = super().clean()
+        items = []
+        for value in self.data.getlist("ticket") if hasattr(self.data, "getlist") else []:
+            found = _BULK_ITEM.match(value)
+            if found is None:
+                raise forms.ValidationError(_("The list of tickets is not valid."))
+            items.append((found["reference"], int(found["version"])))
+        if not items:
+            raise forms.ValidationError(_("Tick at least one ticket."))
+        if len(items) > BULK_MAX_TICKETS:
+            raise forms.ValidationError(
+                _("At most %(limit)d tickets at a time."), params={"limit": BULK_MAX_TICKETS}
+            )
+        cleaned["items"] = list(dict(items).items())
+        if cleaned.get("action") == self.STATUS and not cleaned.get("status"):
+            self.add_error("status", _("Choose the new status."))
+        return cleaned

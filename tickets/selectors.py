@@ -17,10 +17,12 @@ from django.db.models import (
     When,
 )
 from django.http import Http404
+from django.utils import timezone
 
 from staff.models import Team
 
 from .audit import action_label
+from .extensions import queue_view
 from .models import (
     OPEN_STATUSES,
     PRIORITY_RANK,
@@ -30,26 +32,64 @@ from .models import (
     TicketEvent,
     TicketMessage,
 )
+from .search import search_condition
 from .sla.models import Clock, ClockState
 from .sla.states import sla_state_expression
 
 
 class QueueScope:
+    """The queue's saved views; other apps add theirs (tickets.extensions.register_queue_view)."""
+
     MINE = "mine"
     TEAM = "team"
     UNASSIGNED = "unassigned"
+    AT_RISK = "at_risk"
+    BREACHED = "breached"
     ALL = "all"
-    VALUES = (MINE, TEAM, UNASSIGNED, ALL)
+    VALUES = (MINE, TEAM, UNASSIGNED, AT_RISK, BREACHED, ALL)
 
 
+# Nearest SLA due time first; tickets with nothing due come last.
+_BY_SLA = (F("next_due_at").asc(nulls_last=True), "priority_rank", "-created_at", "-pk")
 QUEUE_ORDERINGS = {
-    # Nearest SLA due time first; tickets with nothing due come last.
-    "sla": (F("next_due_at").asc(nulls_last=True), "priority_rank", "-created_at", "-pk"),
+    "sla": _BY_SLA,
     "newest": ("-created_at", "-pk"),
     "oldest": ("created_at", "pk"),
     "priority": ("priority_rank", "-created_at", "-pk"),
     "updated": ("-updated_at", "-pk"),
 }
+# Every column of the queue sorts by these fields; "-column" reverses the order.
+QUEUE_SORT_COLUMNS = {
+    "reference": ("pk",),
+    "subject": ("subject",),
+    "customer": ("customer__name",),
+    "status": ("status",),
+    "priority": ("priority_rank",),
+    "sla": ("next_due_at",),
+    "channel": ("channel",),
+    "team": ("team__name",),
+    "assignee": ("assignee__first_name", "assignee__username"),
+    "age": ("-created_at",),
+}
+
+
+def is_queue_ordering(ordering: str) -> bool:
+    return ordering in QUEUE_ORDERINGS or ordering.removeprefix("-") in QUEUE_SORT_COLUMNS
+
+
+def _queue_order_by(ordering: str) -> tuple:
+    if ordering in QUEUE_ORDERINGS:
+        return QUEUE_ORDERINGS[ordering]
+    column = ordering.removeprefix("-")
+    if column not in QUEUE_SORT_COLUMNS:
+        return _BY_SLA
+    descending = ordering.startswith("-")
+    fields = []
+    for field in QUEUE_SORT_COLUMNS[column]:
+        field_descending = descending != field.startswith("-")
+        name = F(field.removeprefix("-"))
+        fields.append(name.desc(nulls_last=True) if field_descending else name.asc(nulls_last=True))
+    return (*fields, "-pk" if descending else "pk")
 
 
 @dataclass(frozen=True)
@@ -109,14 +149,31 @@ def tickets_visible_to(user) -> QuerySet[Ticket]:
     return Ticket.objects.visible_to(user)
 
 
+def _in_view(tickets: QuerySet[Ticket], user, scope: str) -> QuerySet[Ticket]:
+    if scope == QueueScope.MINE:
+        return tickets.filter(assignee=user)
+    if scope == QueueScope.TEAM:
+        return tickets.filter(team__members=user)
+    if scope == QueueScope.UNASSIGNED:
+        return tickets.filter(assignee__isnull=True)
+    if scope in (QueueScope.AT_RISK, QueueScope.BREACHED):
+        # The same rule as the rows' SLA state (tickets.sla.states): breached once an
+        # owed clock is past due, at risk once past its warning point and not breached.
+        now = timezone.now()
+        breached = Exists(owed_clocks().filter(due_at__lte=now))
+        tickets = tickets.filter(status__in=OPEN_STATUSES)
+        if scope == QueueScope.BREACHED:
+            return tickets.filter(breached)
+        return tickets.filter(Exists(owed_clocks().filter(warn_at__lte=now)), ~breached)
+    view = queue_view(scope)
+    if view is not None:
+        return tickets.filter(view.condition())
+    return tickets
+
+
 def agent_queue(*, user, filters: QueueFilters) -> QuerySet[Ticket]:
     tickets = tickets_visible_to(user)
-    if filters.scope == QueueScope.MINE:
-        tickets = tickets.filter(assignee=user)
-    elif filters.scope == QueueScope.TEAM:
-        tickets = tickets.filter(team__members=user)
-    elif filters.scope == QueueScope.UNASSIGNED:
-        tickets = tickets.filter(assignee__isnull=True)
+    tickets = _in_view(tickets, user, filters.scope)
     if filters.status:
         tickets = tickets.filter(status=filters.status)
     elif filters.unresolved:
@@ -130,15 +187,8 @@ def agent_queue(*, user, filters: QueueFilters) -> QuerySet[Ticket]:
             Q(category_id=filters.category_id) | Q(category__parent_id=filters.category_id)
         )
     if filters.q:
-        text = filters.q.strip()
-        tickets = tickets.filter(
-            Q(reference__iexact=text)
-            | Q(subject__icontains=text)
-            | Q(description__icontains=text)
-            | Q(customer__name__icontains=text)
-            | Q(order_number__iexact=text)
-        )
-    ordering = QUEUE_ORDERINGS.get(filters.ordering, QUEUE_ORDERINGS["sla"])
+        tickets = tickets.filter(search_condition(filters.q))
+    ordering = _queue_order_by(filters.ordering)
     tickets = tickets.select_related("customer", "team", "assignee", "category")
     return with_sla_due(tickets).annotate(priority_rank=_priority_rank()).order_by(*ordering)
 
@@ -152,6 +202,23 @@ def ticket_for_user(user, reference: str, *, for_update: bool = False) -> Ticket
         return tickets.get(reference=reference)
     except (Ticket.DoesNotExist, ValueError):
         raise Http404 from None
+
+
+def tickets_by_reference_for_user(user, references: list[str]) -> dict[str, Ticket]:
+    """The tickets among `references` this user may see, by reference (one query)."""
+    found = tickets_visible_to(user).filter(reference__in=references).select_related("team")
+    return {ticket.reference: ticket for ticket in found}
+
+
+def queue_page_versions(rows: list[Ticket]) -> str:
+    """What a queue page shows, as "id.version,…": the live refresh compares it."""
+    return ",".join(f"{ticket.pk}.{ticket.version}" for ticket in rows)
+
+
+def changed_rows(seen: str, rows: list[Ticket]) -> set[int]:
+    """Ids of the rows that are new or changed since the page showed `seen`."""
+    before = set(seen.split(","))
+    return {ticket.pk for ticket in rows if f"{ticket.pk}.{ticket.version}" not in before}
 
 
 def ticket_by_id_for_user(user, ticket_id) -> Ticket:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.queue, name="queue"),
     path("new/", views.new, name="new"),
     path("new/customers/", views.customer_search, name="customer_search"),
+    path("bulk/", views.bulk, name="bulk"),
     path("<str:reference>/", views.detail, name="detail"),
     path("<str:reference>/reply/", views.reply, name="reply"),
     path("<str:reference>/note/", views.note, name="note"),

@@ -10,10 +10,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import conditional_escape, format_html
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -23,9 +24,11 @@ from customers.selectors import customers_named
 from servicedesk.exceptions import ServiceDeskError
 
 from .audit import EventAction
+from .bulk import ticket_bulk_assign, ticket_bulk_change_status
 from .extensions import kind_owner
 from .forms import (
     AssignForm,
+    BulkChangeForm,
     NewTicketForm,
     NoteForm,
     PriorityForm,
@@ -36,7 +39,15 @@ from .forms import (
     add_service_error,
 )
 from .models import Attachment, IntakeTemplate, Ticket
-from .selectors import agent_channel, agent_queue, ticket_for_user, ticket_timeline
+from .selectors import (
+    agent_channel,
+    agent_queue,
+    changed_rows,
+    queue_page_versions,
+    ticket_for_user,
+    ticket_timeline,
+    tickets_by_reference_for_user,
+)
 from .services import (
     ticket_assign,
     ticket_change_priority,
@@ -48,6 +59,7 @@ from .services import (
 from .sla.selectors import ticket_clocks
 
 QUEUE_PAGE_SIZE = 25
+QUEUE_REFRESH_SECONDS = 20
 # Invalid input re-renders the form; 422 tells htmx (configured in base.html) to swap it in.
 INVALID = 422
 CHANGE_PERMISSION = "tickets.change_ticket"
@@ -73,11 +85,73 @@ def queue(request):
     valid = form.is_valid()
     tickets = agent_queue(user=request.user, filters=form.queue_filters())
     page = Paginator(tickets, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"form": form, "page": page, "scope": form.queue_filters().scope}
-    # The filter form asks htmx to refresh only the results; tabs and links load the page.
+    rows = list(page.object_list)
+    shown = queue_page_versions(rows)
+    # The live refresh (htmx, every QUEUE_REFRESH_SECONDS) says which rows it shows;
+    # nothing changed is 204, which htmx leaves alone; otherwise the changed rows stand out.
+    seen = request.GET.get("seen")
     partial = request.htmx and request.htmx.target == "queue-results"
+    if partial and seen is not None and seen == shown:
+        return HttpResponse(status=204)
+    context = {
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "shown": shown,
+        "changed": changed_rows(seen, rows) if seen is not None else set(),
+        "scope": form.queue_filters().scope,
+        "bulk_form": BulkChangeForm(),
+        "refresh_seconds": QUEUE_REFRESH_SECONDS,
+        "can_change": request.user.has_perm(CHANGE_PERMISSION),
+    }
+    # The filter form asks htmx to refresh only the results; tabs and links load the page.
     template = "tickets/_queue_table.html" if partial else "tickets/queue.html"
     return render(request, template, context, status=200 if valid else INVALID)
+
+
+@login_required
+@require_POST
+def bulk(request):
+    """Assign or move the ticked tickets, each through its own service call."""
+    if not request.user.has_perm(CHANGE_PERMISSION):
+        raise PermissionDenied
+    form = BulkChangeForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(_back_to_queue(request))
+    items = form.cleaned_data["items"]
+    tickets = tickets_by_reference_for_user(request.user, [ref for ref, _version in items])
+    if form.cleaned_data["action"] == BulkChangeForm.ASSIGN:
+        outcomes = ticket_bulk_assign(
+            actor=request.user,
+            items=items,
+            tickets=tickets,
+            assignee=form.cleaned_data["assignee"],
+        )
+    else:
+        outcomes = ticket_bulk_change_status(
+            actor=request.user, items=items, tickets=tickets, to=form.cleaned_data["status"]
+        )
+    changed = [outcome.reference for outcome in outcomes if outcome.changed]
+    if changed:
+        messages.success(
+            request,
+            _("Changed %(count)d tickets: %(references)s.")
+            % {"count": len(changed), "references": ", ".join(changed)},
+        )
+    for outcome in outcomes:
+        if not outcome.changed:
+            messages.error(request, f"{outcome.reference}: {outcome.error}")
+    return redirect(_back_to_queue(request))
+
+
+def _back_to_queue(request) -> str:
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return back
+    return reverse("tickets:queue")
 
 
 def _render_ticket(request, ticket: Ticket, *, bound=None, status: int = 200):

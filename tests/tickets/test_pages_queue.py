@@ -4,7 +4,8 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import CategoryFactory, CustomerFactory, TicketFactory, UserFactory
-from tickets.models import Channel, Priority, Status
+from tickets import services
+from tickets.models import Channel, Priority, Status, Ticket, TicketEvent
 
 QUEUE = reverse("tickets:queue")
 
@@ -20,8 +21,8 @@ def agent_client(client, agent):
 
 
 # session, user, the user's permissions (2), categories for the filter, the user's teams,
-# count, the page.
-QUEUE_QUERIES = 8
+# count, the page, the bulk bar's assignees.
+QUEUE_QUERIES = 9
 
 
 @pytest.mark.parametrize("ticket_count", [1, 50])
@@ -182,3 +183,107 @@ def test_manager_sees_every_team_in_all(client, team, other_team):
     TicketFactory(team=other_team)
     client.force_login(manager)
     assert len(references(client.get(QUEUE, {"scope": "all"}))) == 2
+
+
+# ---- saved views, sorting by any column, bulk changes, live refresh -------------------------
+
+
+def test_every_column_sorts_both_ways(agent_client, team):
+    TicketFactory(team=team, subject="Alpha")
+    TicketFactory(team=team, subject="Bravo")
+    subjects = lambda ordering: [  # noqa: E731
+        t.subject for t in agent_client.get(QUEUE, {"ordering": ordering}).context["rows"]
+    ]
+    assert subjects("subject") == ["Alpha", "Bravo"]
+    assert subjects("-subject") == ["Bravo", "Alpha"]
+    for column in ("reference", "customer", "status", "priority", "sla", "channel", "team",
+                   "assignee", "age"):  # fmt: skip
+        for ordering in (column, f"-{column}"):
+            response = agent_client.get(QUEUE, {"ordering": ordering})
+            assert response.status_code == 200 and len(response.context["rows"]) == 2
+    page = agent_client.get(QUEUE, {"ordering": "subject"}).content.decode()
+    assert 'aria-sort="ascending"' in page and "ordering=-subject" in page
+
+
+def test_an_unknown_sort_is_a_form_error_not_a_500(agent_client, team):
+    TicketFactory(team=team)
+    assert agent_client.get(QUEUE, {"ordering": "password"}).status_code == 422
+
+
+def test_the_unassigned_view_and_the_complaint_stage_views(agent_client, agent, team):
+    unassigned = TicketFactory(team=team, assignee=None)
+    TicketFactory(team=team, assignee=agent)
+    assert references(agent_client.get(QUEUE, {"scope": "unassigned"})) == [unassigned.reference]
+    page = agent_client.get(QUEUE).content.decode()
+    assert "scope=complaint_investigate" in page  # registered by the complaints app
+    assert references(agent_client.get(QUEUE, {"scope": "complaint_investigate"})) == []
+
+
+def test_bulk_assign_changes_each_ticket_and_reports_a_stale_one(agent_client, agent, team):
+    fresh = TicketFactory(team=team)
+    stale = TicketFactory(team=team)
+    seen_version = stale.version
+    services.ticket_change_priority(ticket=stale, actor=agent, priority="high")
+    events_before = TicketEvent.objects.filter(ticket=stale).count()
+
+    response = agent_client.post(
+        reverse("tickets:bulk"),
+        {"action": "assign", "assignee": agent.pk,
+         "ticket": [f"{fresh.reference}@{fresh.version}", f"{stale.reference}@{seen_version}"]},
+        follow=True,
+    )  # fmt: skip
+
+    fresh.refresh_from_db()
+    stale.refresh_from_db()
+    assert (fresh.assignee, stale.assignee) == (agent, None)
+    assert TicketEvent.objects.filter(ticket=stale).count() == events_before
+    shown = [str(m) for m in response.context["messages"]]
+    assert shown[0] == f"Changed 1 tickets: {fresh.reference}."
+    assert shown[1].startswith(f"{stale.reference}: ")
+
+
+def test_bulk_status_needs_a_status_and_writes_nothing_without_one(agent_client, team):
+    ticket = TicketFactory(team=team)
+    before = TicketEvent.objects.count()
+    response = agent_client.post(
+        reverse("tickets:bulk"),
+        {"action": "status", "status": "", "ticket": [f"{ticket.reference}@{ticket.version}"]},
+        follow=True,
+    )
+    assert "Choose the new status." in [str(m) for m in response.context["messages"]]
+    assert TicketEvent.objects.count() == before
+
+
+def test_bulk_status_moves_the_ticked_tickets(agent_client, team):
+    tickets = TicketFactory.create_batch(2, team=team)
+    agent_client.post(
+        reverse("tickets:bulk"),
+        {"action": "status", "status": "open",
+         "ticket": [f"{t.reference}@{t.version}" for t in tickets]},
+    )  # fmt: skip
+    assert {t.status for t in Ticket.objects.filter(pk__in=[t.pk for t in tickets])} == {"open"}
+
+
+def test_bulk_cannot_touch_another_teams_ticket(agent_client, other_team):
+    hidden = TicketFactory(team=other_team)
+    agent_client.post(
+        reverse("tickets:bulk"),
+        {"action": "status", "status": "open", "ticket": [f"{hidden.reference}@{hidden.version}"]},
+    )
+    hidden.refresh_from_db()
+    assert hidden.status == "new"
+
+
+def test_the_live_refresh_is_204_until_a_row_changes(agent_client, agent, team):
+    ticket = TicketFactory(team=team)
+    poll = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "queue-results"}
+    shown = agent_client.get(QUEUE).context["shown"]
+    assert agent_client.get(QUEUE, {"seen": shown}, **poll).status_code == 204
+
+    services.ticket_change_priority(ticket=ticket, actor=agent, priority="high")
+    response = agent_client.get(QUEUE, {"seen": shown}, **poll)
+
+    assert response.status_code == 200
+    assert response.context["changed"] == {ticket.pk}
+    assert f'id="ticket-row-{ticket.pk}" data-ticket-url' in response.content.decode()
+    assert 'class="changed"' in response.content.decode()
