@@ -88,7 +88,7 @@ def test_a_manager_sees_the_dashboard_with_the_at_risk_list_and_the_outcomes(
     assert warned.state == ClockState.RUNNING and warned.warned_at is not None
 
     log_in(page, "zhou.min")
-    page.get_by_role("link", name="SLA").click()
+    page.get_by_role("link", name="SLA", exact=True).click()
     expect(page).to_have_url(f"{live_server.url}/sla/")
     expect(page.get_by_role("heading", name="Service levels")).to_be_visible()
 
