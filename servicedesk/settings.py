@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "tickets.sla",
     "complaints",
     "plans",
+    "quality",
 ]
 
 MIDDLEWARE = [
@@ -365,6 +366,14 @@ COMPLAINT_MAILBOX_ADDRESS = env.str("COMPLAINT_MAILBOX_ADDRESS", default="compla
 # A complaint recurs when the same customer complained in the same category this many days
 # before (the monthly analysis's recurrence rate) [S0 §03].
 COMPLAINT_RECURRENCE_WINDOW_DAYS = env.int("COMPLAINT_RECURRENCE_WINDOW_DAYS", default=90)
+# Where customers reach this site: the start of links in e-mails (the survey link).
+SERVICEDESK_BASE_URL = env.str("SERVICEDESK_BASE_URL", default="")
+# Satisfaction surveys [S1 §2.4]: the link works once, for this many days; an answer with
+# any dimension (1–5) at or below SURVEY_LOW_DIMENSION_MAX, or a recommend score (0–10)
+# at or below SURVEY_LOW_RECOMMEND_MAX, opens an investigation for the supervisor.
+SURVEY_LINK_DAYS = env.int("SURVEY_LINK_DAYS", default=14)
+SURVEY_LOW_DIMENSION_MAX = env.int("SURVEY_LOW_DIMENSION_MAX", default=2)
+SURVEY_LOW_RECOMMEND_MAX = env.int("SURVEY_LOW_RECOMMEND_MAX", default=6)
 # Inbound mail (tickets/inbound.py): the largest message accepted (room for an attachment
 # of the largest size and its envelope); a larger one, up to INBOUND_MAIL_KEEP_MAX_BYTES,
 # is still read and kept verbatim as refused (413); beyond that it is refused unread.

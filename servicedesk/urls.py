@@ -25,6 +25,7 @@ urlpatterns = [
     path("customers/", include("customers.urls")),
     path("staff/", include("staff.urls")),
     path("plans/", include("plans.urls")),
+    path("quality/", include("quality.urls")),
     path("api/v1/", include("servicedesk.api_urls")),
 ]
 

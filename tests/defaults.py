@@ -17,6 +17,7 @@ DATA_MIGRATIONS = {
     ("sla", "0002_default_policies"),
     ("sla", "0009_complaint_contact_clocks_never_pause"),
     ("sla", "0010_reconcile_default_targets"),
+    ("sla", "0011_satisfaction_investigation"),
     ("complaints", "0002_seed_configuration"),
 }
 SCHEMA_ONLY_MIGRATIONS = {

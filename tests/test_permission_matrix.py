@@ -23,6 +23,7 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from rest_framework.test import APIClient
 
+from quality.surveys import survey_token
 from servicedesk.api.scopes import Scope
 from servicedesk.api.services import api_token_issue
 from tests.world import build_world
@@ -71,6 +72,7 @@ PAGES: dict[str, tuple] = {
     "plans:submit": ("login", "POST 302", "POST 302", "POST 302", "POST 302"),
     "plans:task_add": ("login", "POST 302", "POST 302", "POST 302", "POST 302"),
     "plans:task_update": ("login", "POST 302", "POST 302", "POST 302", "POST 302"),
+    "quality:survey": (200, 200, 200, 200, 200),
     "readyz": (200, 200, 200, 200, 200),
     "set_language": (302, 302, 302, 302, 302),
     "sla:dashboard": ("login", 403, 200, 200, 200),
@@ -241,6 +243,7 @@ def page_arguments(name, pattern, world) -> dict:
         "task_id": world.plan.tasks.first().pk if world.plan else 0,
         "measure_id": world.measure.pk if world.measure else 0,
         "token": world.acceptance_token,
+        "token": survey_token(world.survey),
     }
     return {name: values[name] for name in pattern.pattern.converters}
 

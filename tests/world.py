@@ -15,13 +15,14 @@ from plans import acceptance as plan_acceptance
 from plans import measures as plan_measures
 from plans import services as plan_services
 from plans.models import PlanTemplate, TemplateSection, TemplateTask
+from quality.models import Survey
 from servicedesk.api.models import WebhookEndpoint
 from servicedesk.api.services import api_token_issue
 from staff.models import Role
 from tests.complaints.conftest import advance_to
 from tests.factories import CategoryFactory, CustomerFactory, TeamFactory, UserFactory
 from tickets import services as ticket_services
-from tickets.models import Channel, Kind
+from tickets.models import Channel, Kind, Status
 
 
 @dataclass
@@ -40,6 +41,7 @@ class World:
     plan: object = None
     measure: object = None
     acceptance_token: str = ""
+    survey: object = None
     ids: dict = field(default_factory=dict)
 
 
@@ -96,6 +98,20 @@ def build_world() -> World:
         name="World receiver", url="https://receiver.example.com/hook", events=[]
     )
     plan, measure, acceptance_token = _plans_world(users["agent"], team, customer)
+    # A resolved ticket has its satisfaction survey, answered through a signed link.
+    surveyed = ticket_services.ticket_create(
+        actor=users["agent"],
+        subject="World surveyed ticket",
+        channel=Channel.EMAIL,
+        team=team,
+        customer=customer,
+        assignee=users["agent"],
+    )
+    for status in (Status.OPEN, Status.RESOLVED):
+        surveyed = ticket_services.ticket_change_status(
+            ticket=surveyed, actor=users["agent"], to=status
+        )
+    survey = Survey.objects.get(ticket=surveyed)
     world = World(
         users=users,
         team=team,
@@ -111,6 +127,7 @@ def build_world() -> World:
         plan=plan,
         measure=measure,
         acceptance_token=acceptance_token,
+        survey=survey,
     )
     world.ids = {
         "tickets": ticket.pk,

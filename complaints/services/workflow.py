@@ -38,6 +38,7 @@ from ..models import (
     next_stage,
 )
 from ..report import complaint_report_generate
+from ..signals import complaint_closed
 from ..stages import stage_content_clean
 from .common import (
     COMPLAINTS_APP,
@@ -228,6 +229,9 @@ def complaint_advance(
     )
     if to == Stage.CLOSED:
         complaint_report_generate(complaint=complaint, actor=actor)
+        complaint_closed.send(
+            sender=Complaint, complaint=complaint, actor=actor, at=entry.created_at
+        )
     return entry
 
 

@@ -34,6 +34,7 @@ from ..models import (
     Ticket,
     is_status_move_allowed,
 )
+from ..signals import ticket_resolved
 from ..sla import hooks as sla
 from .common import (
     _DETAIL_FIELDS,
@@ -106,6 +107,8 @@ def _apply_status(ticket: Ticket, actor, before: str, to: str) -> None:
         {**_webhook_payload(ticket), "previous_status": before},
         ticket=ticket,
     )
+    if to == Status.RESOLVED or (to == Status.CLOSED and before != Status.RESOLVED):
+        ticket_resolved.send(sender=Ticket, ticket=ticket, actor=actor, at=now)
 
 
 @transaction.atomic

@@ -41,6 +41,9 @@ MET_BY_COMPLAINT_STAGE = {
     "closed": (*COMPLAINT_METRICS, Metric.RESOLUTION),
 }
 FINISHED_STATUSES = (Status.RESOLVED, Status.CLOSED)
+# Work that follows a finished ticket (an investigation of a low satisfaction score,
+# requirements §5): started and met by the app doing it, and not cancelled at close.
+FOLLOW_UP_METRICS = (Metric.SATISFACTION_INVESTIGATION,)
 
 
 def _target_pauses(target: Target | None) -> bool:

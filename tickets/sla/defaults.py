@@ -21,7 +21,11 @@ DEFAULT_MANAGER_ESCALATION_PERCENT = 150
 
 # Complaint first contact and response run on while the ticket waits on the customer:
 # "pending customer" cannot stop them (requirements §7); every other target pauses.
-NEVER_PAUSING_METRICS = frozenset({"complaint_first_contact", "complaint_response"})
+# A low-satisfaction investigation follows a finished ticket: the customer's status cannot
+# stop it either.
+NEVER_PAUSING_METRICS = frozenset(
+    {"complaint_first_contact", "complaint_response", "satisfaction_investigation"}
+)
 
 # (policy name, order, match fields, targets); a target is
 # (metric, duration, unit, calendar, warn_after in the same unit or None).
@@ -138,6 +142,14 @@ DEFAULT_POLICIES = (
         100,
         {"kind": "complaint", "complexity": "complex"},
         (("resolution", 5, "business_days", CN_CALENDAR, 3),),
+    ),
+    (
+        # Low satisfaction triggers an investigation [S1 §2.4]; the supervisor has 3
+        # business days, like a feedback reply. Matches every ticket.
+        "Low-satisfaction investigation",
+        100,
+        {},
+        (("satisfaction_investigation", 3, "business_days", CN_CALENDAR, None),),
     ),
 )
 

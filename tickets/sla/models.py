@@ -37,6 +37,8 @@ class Metric(models.TextChoices):
     FEEDBACK_REPLY = "feedback_reply", _("Feedback reply")
     COMPLAINT_FIRST_CONTACT = "complaint_first_contact", _("Complaint first contact")
     COMPLAINT_RESPONSE = "complaint_response", _("Complaint response")
+    # Follow-up work after the ticket: a low satisfaction score is investigated [S1 §2.4].
+    SATISFACTION_INVESTIGATION = "satisfaction_investigation", _("Low-satisfaction investigation")
 
 
 class Severity(models.TextChoices):

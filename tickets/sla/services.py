@@ -28,6 +28,7 @@ from .clocks import (
     COMPLAINT_METRICS,
     CREATION_METRICS,
     FINISHED_STATUSES,
+    FOLLOW_UP_METRICS,
     MET_BY_COMPLAINT_STAGE,
     MET_BY_PUBLIC_REPLY,
     MET_BY_RESOLUTION,
@@ -182,7 +183,11 @@ def sla_status_changed(*, ticket: Ticket, before: str, after: str, at: datetime)
         sla_resume(ticket=ticket, at=at, reason=ResumeReason.RESOLVED)
         sla_meet(ticket=ticket, metrics=MET_BY_RESOLUTION, at=at)
         if after == Status.CLOSED:
-            sla_cancel(ticket=ticket, at=at)
+            sla_cancel(
+                ticket=ticket,
+                at=at,
+                metrics=[metric for metric in Metric if metric not in FOLLOW_UP_METRICS],
+            )
         return
     if before == Status.RESOLVED:
         sla_reopen(ticket=ticket, at=at)
@@ -190,6 +195,23 @@ def sla_status_changed(*, ticket: Ticket, before: str, after: str, at: datetime)
         sla_pause(ticket=ticket, at=at, actor=_status_actor(ticket), status=after)
     elif before in pausing and after not in pausing:
         sla_resume(ticket=ticket, at=at, reason=ResumeReason.STATUS)
+
+
+@transaction.atomic
+def sla_follow_up_start(*, ticket: Ticket, metric: str, at: datetime) -> Clock | None:
+    """Start a follow-up metric's clock (one open at a time) on the target the ticket's
+    terms choose; None when no target applies or one is already open."""
+    if metric not in FOLLOW_UP_METRICS:
+        raise ValueError(f"{metric} is not a follow-up metric")
+    return _start_next_cycle(ticket, metric, at=at)
+
+
+@transaction.atomic
+def sla_follow_up_meet(*, ticket: Ticket, metric: str, at: datetime) -> list[Clock]:
+    """The follow-up work was done at `at`: its open clock is met (or breached if late)."""
+    if metric not in FOLLOW_UP_METRICS:
+        raise ValueError(f"{metric} is not a follow-up metric")
+    return sla_meet(ticket=ticket, metrics=[metric], at=at)
 
 
 @transaction.atomic
