@@ -8,12 +8,13 @@ class QualityConfig(AppConfig):
 
     def ready(self) -> None:
         from complaints.signals import complaint_closed
-        from servicedesk.templatetags.desk import register_event_field
+        from servicedesk.templatetags.desk import register_event_field, register_nav_item
         from staff.models import Role
         from staff.roles import grant_to_roles
         from tickets.audit import register_action_labels
         from tickets.signals import ticket_resolved
 
+        from .inspections import InspectionAction
         from .investigations import MANAGE_ALL_PERMISSION, InvestigationAction
         from .receivers import send_survey_for_closed_complaint, send_survey_for_resolved_ticket
         from .surveys import SurveyAction
@@ -29,10 +30,30 @@ class QualityConfig(AppConfig):
                 SurveyAction.ANSWERED: _("customer answered the satisfaction survey"),
                 InvestigationAction.OPENED: _("opened a low-satisfaction investigation"),
                 InvestigationAction.CLOSED: _("closed the low-satisfaction investigation"),
+                InspectionAction.RECORDED: _("recorded a QA inspection"),
             }
         )
         register_event_field("survey", label=_("satisfaction survey"))
         register_event_field("investigation", label=_("investigation"))
+        register_event_field("inspection", label=_("QA inspection"))
+        register_nav_item("quality:my_scorecard", _("My scorecard"), permission=None)
+        register_nav_item(
+            "quality:scorecards", _("Scorecards"), permission="quality.view_team_scorecards"
+        )
         for permission in ("quality.view_survey", "quality.view_investigation"):
             grant_to_roles(permission, (Role.SUPERVISOR, Role.MANAGER))
         grant_to_roles(MANAGE_ALL_PERMISSION, (Role.MANAGER,))
+        # Supervisors inspect their teams' tickets, managers every team's [S1 §4.2].
+        for permission in (
+            "quality.view_inspection",
+            "quality.change_inspection",
+            "quality.view_team_scorecards",
+        ):
+            grant_to_roles(permission, (Role.SUPERVISOR, Role.MANAGER))
+        grant_to_roles("quality.add_suggestion", (Role.AGENT, Role.SUPERVISOR, Role.MANAGER))
+        for permission in (
+            "quality.inspect_any_team",
+            "quality.publish_scorecard",
+            "quality.review_suggestion",
+        ):
+            grant_to_roles(permission, (Role.MANAGER,))

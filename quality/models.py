@@ -196,3 +196,20 @@ class Investigation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket_id}: {self.get_status_display()}"
+
+
+# The staff-facing records live in their own module (size); Django finds them here.
+from .staff_models import (  # noqa: E402, F401
+    CRITERION_SCORE_MAX,
+    CoachingPlan,
+    Inspection,
+    InspectionReason,
+    InspectionScore,
+    InspectionStatus,
+    KpiWeights,
+    RubricCriterion,
+    Scorecard,
+    ScorecardStatus,
+    Suggestion,
+    SuggestionStatus,
+)

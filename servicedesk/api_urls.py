@@ -16,6 +16,7 @@ from rest_framework.routers import SimpleRouter
 from complaints.api.views import CompensationViewSet, ComplaintViewSet
 from customers.api.views import CustomerViewSet
 from plans.api.views import ImprovementMeasureViewSet, PlanTaskViewSet, PlanViewSet
+from quality.api.views import InspectionViewSet, ScorecardViewSet, SurveyViewSet
 from servicedesk.api.token_views import ApiTokenViewSet
 from servicedesk.api.views import api_not_found
 from servicedesk.api.webhook_views import WebhookEndpointViewSet
@@ -46,6 +47,9 @@ def register_api_routes(router: SimpleRouter) -> None:
         "improvement-measures", ImprovementMeasureViewSet, basename="improvement-measure"
     )
     router.register("sla/dashboard", SlaDashboardViewSet, basename="sla-dashboard")
+    router.register("scorecards", ScorecardViewSet, basename="scorecard")
+    router.register("surveys", SurveyViewSet, basename="survey")
+    router.register("inspections", InspectionViewSet, basename="inspection")
 
 
 register_api_routes(router)

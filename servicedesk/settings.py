@@ -374,6 +374,22 @@ SERVICEDESK_BASE_URL = env.str("SERVICEDESK_BASE_URL", default="")
 SURVEY_LINK_DAYS = env.int("SURVEY_LINK_DAYS", default=14)
 SURVEY_LOW_DIMENSION_MAX = env.int("SURVEY_LOW_DIMENSION_MAX", default=2)
 SURVEY_LOW_RECOMMEND_MAX = env.int("SURVEY_LOW_RECOMMEND_MAX", default=6)
+# The monthly quality evaluation [S1 §4.2]: tickets drawn at random per agent (besides
+# every low-satisfaction and SLA-breached one).
+QA_SAMPLE_PER_AGENT = env.int("QA_SAMPLE_PER_AGENT", default=5)
+# Honours [S1 §3.3]: Service Star goes to the top agents of the month who handled at least
+# this many tickets (ties at the last place all get it); below KPI_COACHING_BELOW an
+# agent is flagged for coaching.
+SERVICE_STAR_COUNT = env.int("SERVICE_STAR_COUNT", default=3)
+SERVICE_STAR_MIN_HANDLED = env.int("SERVICE_STAR_MIN_HANDLED", default=20)
+KPI_COACHING_BELOW = env.int("KPI_COACHING_BELOW", default=60)
+# The month's scorecards and QA sample at 01:00 UTC on the 1st (09:00 in Asia/Shanghai,
+# when the month just ended is complete in local time).
+CELERY_BEAT_SCHEDULE["quality-month-end"] = {
+    "task": "quality.tasks.quality_month_end_task",
+    "schedule": crontab(minute=0, hour=1, day_of_month=1),
+    "options": {"expires": 12 * 3600.0, "expire_seconds": 12 * 3600},
+}
 # Inbound mail (tickets/inbound.py): the largest message accepted (room for an attachment
 # of the largest size and its envelope); a larger one, up to INBOUND_MAIL_KEEP_MAX_BYTES,
 # is still read and kept verbatim as refused (413); beyond that it is refused unread.

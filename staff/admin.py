@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import StaffProfile, Team
+from .models import StaffProfile, Team, TrainingRecord
 
 
 @admin.register(Team)
@@ -11,5 +11,11 @@ class TeamAdmin(admin.ModelAdmin):
 
 @admin.register(StaffProfile)
 class StaffProfileAdmin(admin.ModelAdmin):
-    list_display = ("user", "display_name", "level")
+    list_display = ("user", "display_name", "level", "hire_date", "mentor")
     list_filter = ("level",)
+
+
+@admin.register(TrainingRecord)
+class TrainingRecordAdmin(admin.ModelAdmin):
+    list_display = ("user", "kind", "title", "started_on", "days")
+    list_filter = ("kind",)

@@ -66,6 +66,19 @@ class StaffProfile(models.Model):
     )
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
     language = models.CharField(_("language"), max_length=10, default="zh-hans")
+    hire_date = models.DateField(_("hire date"), null=True, blank=True)
+    # Channels the person is qualified to serve (values of tickets' channels) and skills.
+    channels = models.JSONField(_("channels"), default=list, blank=True)
+    skills = models.JSONField(_("skills"), default=list, blank=True)
+    certifications = models.JSONField(_("certifications"), default=list, blank=True)
+    mentor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("mentor"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="mentees",
+    )
 
     class Meta:
         verbose_name = _("staff profile")
@@ -73,3 +86,38 @@ class StaffProfile(models.Model):
 
     def __str__(self) -> str:
         return self.display_name or self.user.get_username()
+
+
+class TrainingKind(models.TextChoices):
+    ONBOARDING = "onboarding", _("Onboarding")
+    TRAINING = "training", _("Training")
+
+
+class TrainingRecord(models.Model):
+    """Training a staff member took: onboarding of one week, and at least two trainings of
+    three days or more a year [S1 §3.1]."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("staff member"),
+        on_delete=models.CASCADE,
+        related_name="training_records",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=TrainingKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    started_on = models.DateField(_("started on"))
+    days = models.PositiveSmallIntegerField(_("days"))
+
+    class Meta:
+        verbose_name = _("training record")
+        verbose_name_plural = _("training records")
+        ordering = ["-started_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(days__gte=1, days__lte=366), name="staff_training_days_range"
+            )
+        ]
+        indexes = [models.Index(fields=["user", "started_on"], name="staff_training_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.days})"

@@ -19,6 +19,7 @@ DATA_MIGRATIONS = {
     ("sla", "0010_reconcile_default_targets"),
     ("sla", "0011_satisfaction_investigation"),
     ("complaints", "0002_seed_configuration"),
+    ("quality", "0002_inspections_and_scorecards"),
 }
 SCHEMA_ONLY_MIGRATIONS = {
     ("tickets", "0002_events_append_only_trigger"),
@@ -42,5 +43,6 @@ def reinstall_defaults() -> None:
     _migration("tickets", "0005_intake_guidance_in_both_languages").translate_guidance(apps, None)
     install_defaults(apps)
     _migration("complaints", "0002_seed_configuration").seed(apps, None)
+    _migration("quality", "0002_inspections_and_scorecards").install_defaults(apps, None)
     # Normally done by the flush's post_migrate; repeated so the groups never depend on it.
     ensure_role_groups()

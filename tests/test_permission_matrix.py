@@ -72,6 +72,12 @@ PAGES: dict[str, tuple] = {
     "plans:submit": ("login", "POST 302", "POST 302", "POST 302", "POST 302"),
     "plans:task_add": ("login", "POST 302", "POST 302", "POST 302", "POST 302"),
     "plans:task_update": ("login", "POST 302", "POST 302", "POST 302", "POST 302"),
+    "quality:compute": ("login", 403, 403, "POST 302", "POST 302"),
+    "quality:inspection": ("login", 403, 200, 200, 200),
+    "quality:metrics": ("login", 403, 200, 200, 200),
+    "quality:my_scorecard": ("login", 200, 200, 200, 200),
+    "quality:publish": ("login", 403, 403, "POST 302", "POST 302"),
+    "quality:scorecards": ("login", 403, 200, 200, 200),
     "quality:survey": (200, 200, 200, 200, 200),
     "readyz": (200, 200, 200, 200, 200),
     "set_language": (302, 302, 302, 302, 302),
@@ -122,6 +128,12 @@ API: dict[str, tuple] = {
     "GET /api/v1/redoc/": (200, 200, 200, 200, 200, 200, 200, 200),
     "GET /api/v1/schema/": (200, 200, 200, 200, 200, 200, 200, 200),
     "GET /api/v1/sla/dashboard/": (401, 403, 200, 200, 200, 200, 200, 403),
+    "GET /api/v1/inspections/": (401, 200, 200, 200, 200, 200, 200, 403),
+    "GET /api/v1/inspections/{id}/": (401, 404, 200, 200, 200, 200, 200, 403),
+    "GET /api/v1/scorecards/": (401, 200, 200, 200, 200, 200, 200, 403),
+    "GET /api/v1/scorecards/{id}/": (401, 404, 200, 200, 200, 200, 200, 403),
+    "GET /api/v1/surveys/": (401, 200, 200, 200, 200, 200, 200, 403),
+    "GET /api/v1/surveys/{id}/": (401, 200, 200, 200, 200, 200, 200, 403),
     "GET /api/v1/staff/": (401, 200, 200, 200, 200, 200, 200, 403),
     "GET /api/v1/staff/{id}/": (401, 200, 200, 200, 200, 200, 200, 403),
     "GET /api/v1/teams/": (401, 200, 200, 200, 200, 200, 200, 403),
@@ -242,8 +254,10 @@ def page_arguments(name, pattern, world) -> dict:
         "name": "breached",  # an SLA dashboard export
         "task_id": world.plan.tasks.first().pk if world.plan else 0,
         "measure_id": world.measure.pk if world.measure else 0,
-        "token": world.acceptance_token,
-        "token": survey_token(world.survey),
+        "token": (
+            survey_token(world.survey) if name == "quality:survey" else world.acceptance_token
+        ),
+        "inspection_id": world.inspection.pk,
     }
     return {name: values[name] for name in pattern.pattern.converters}
 

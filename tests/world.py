@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from complaints import services as complaint_services
 from complaints.models import ComplaintCategory, ComplaintReport, ReplyScript, Severity, Stage
@@ -15,7 +16,8 @@ from plans import acceptance as plan_acceptance
 from plans import measures as plan_measures
 from plans import services as plan_services
 from plans.models import PlanTemplate, TemplateSection, TemplateTask
-from quality.models import Survey
+from quality.models import Inspection, InspectionReason, Scorecard, Survey
+from quality.scorecards import scorecards_compute
 from servicedesk.api.models import WebhookEndpoint
 from servicedesk.api.services import api_token_issue
 from staff.models import Role
@@ -42,6 +44,7 @@ class World:
     measure: object = None
     acceptance_token: str = ""
     survey: object = None
+    inspection: object = None
     ids: dict = field(default_factory=dict)
 
 
@@ -112,6 +115,12 @@ def build_world() -> World:
             ticket=surveyed, actor=users["agent"], to=status
         )
     survey = Survey.objects.get(ticket=surveyed)
+    month = timezone.localdate().replace(day=1)
+    inspection = Inspection.objects.create(
+        ticket=surveyed, agent=users["agent"], month=month, reason=InspectionReason.RANDOM
+    )
+    scorecards_compute(month=month)
+    scorecard = Scorecard.objects.get(agent=users["agent"], month=month)
     world = World(
         users=users,
         team=team,
@@ -128,6 +137,7 @@ def build_world() -> World:
         measure=measure,
         acceptance_token=acceptance_token,
         survey=survey,
+        inspection=inspection,
     )
     world.ids = {
         "tickets": ticket.pk,
@@ -141,6 +151,9 @@ def build_world() -> World:
         "plans": plan.pk,
         "plan-tasks": plan.tasks.first().pk,
         "improvement-measures": measure.pk,
+        "scorecards": scorecard.pk,
+        "surveys": survey.pk,
+        "inspections": inspection.pk,
     }
     return world
 
