@@ -121,10 +121,13 @@ COMPONENT_DEFINITIONS = (
 
 def kpi_formula() -> str:
     weights = current_weights()
-    return _(
-        "KPI score = service quality × %(quality)d %% + efficiency × %(efficiency)d %% + "
-        "customer satisfaction × %(satisfaction)d %%."
-    ) % weights
+    return (
+        _(
+            "KPI score = service quality × %(quality)d %% + efficiency × %(efficiency)d %% + "
+            "customer satisfaction × %(satisfaction)d %%."
+        )
+        % weights
+    )
 
 
 @login_required
