@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('quality', '0001_surveys_and_investigations'),
-        ('staff', '0002_profile_and_training'),
+        ('staff', '0003_profile_and_training'),
         ('tickets', '0004_drop_fk_indexes_covered_by_composites'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
