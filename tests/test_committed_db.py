@@ -28,7 +28,17 @@ from tickets.sla.models import Policy
 
 pytestmark = pytest.mark.xdist_group("committed-db")
 
-OUR_APPS = {"customers", "staff", "tickets", "sla", "complaints", "outbox", "api", "servicedesk"}
+OUR_APPS = {
+    "customers",
+    "staff",
+    "tickets",
+    "sla",
+    "complaints",
+    "quality",
+    "outbox",
+    "api",
+    "servicedesk",
+}
 TEMPLATES = importlib.import_module("tickets.migrations.0003_default_intake_templates").TEMPLATES
 COMPLAINT_SEED = importlib.import_module("complaints.migrations.0002_seed_configuration")
 
