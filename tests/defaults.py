@@ -23,7 +23,7 @@ DATA_MIGRATIONS = {
 }
 SCHEMA_ONLY_MIGRATIONS = {
     ("tickets", "0002_events_append_only_trigger"),
-    ("tickets", "0005_search_bigrams"),
+    ("tickets", "0006_search_bigrams"),
     ("sla", "0006_policy_table_revision_trigger"),
     ("sla", "0007_official_calendar_years"),
 }

@@ -2,7 +2,7 @@
 customer name (every word must be found), or the ticket's number with or without its prefix.
 
 On PostgreSQL each word is first narrowed by GIN indexes over the texts' two-character
-pieces (search_bigrams, tickets migration 0005), which work for Chinese, whose words are
+pieces (search_bigrams, tickets migration 0006), which work for Chinese, whose words are
 mostly two characters; a case-insensitive LIKE then decides. bench/search.py compares
 this with pg_trgm. The embedded SQLite database runs the LIKE alone.
 """

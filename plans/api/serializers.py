@@ -3,7 +3,7 @@
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
-from servicedesk.api.serializers import InputSerializer, PrimaryKeyField
+from servicedesk.api.serializers import IdField, InputSerializer
 from staff.models import Team
 from tickets.models import Ticket
 
@@ -106,7 +106,7 @@ class PlanSerializer(serializers.ModelSerializer):
 
 
 class PlanDraftInput(InputSerializer):
-    ticket = PrimaryKeyField(queryset=Ticket.objects.all())
+    ticket = IdField(queryset=Ticket.objects.all())
 
 
 class SectionsInput(InputSerializer):
@@ -117,12 +117,12 @@ class SectionsInput(InputSerializer):
 
 class SubmitInput(InputSerializer):
     departments = serializers.ListField(
-        child=PrimaryKeyField(queryset=Team.objects.all()), required=False, max_length=50
+        child=IdField(queryset=Team.objects.all()), required=False, max_length=50
     )
 
 
 class ReviewInput(InputSerializer):
-    team = PrimaryKeyField(queryset=Team.objects.all())
+    team = IdField(queryset=Team.objects.all())
     decision = serializers.ChoiceField(
         choices=[ReviewState.APPROVED, ReviewState.CHANGES_REQUESTED]
     )
@@ -131,7 +131,7 @@ class ReviewInput(InputSerializer):
 
 class TaskInput(InputSerializer):
     title = serializers.CharField(max_length=200)
-    owner = PrimaryKeyField(queryset=User.objects.all())
+    owner = IdField(queryset=User.objects.all())
     due_at = serializers.DateTimeField()
 
 
@@ -159,7 +159,7 @@ class ImprovementMeasureSerializer(serializers.ModelSerializer):
 
 
 class MeasureInput(InputSerializer):
-    ticket = PrimaryKeyField(queryset=Ticket.objects.all())
+    ticket = IdField(queryset=Ticket.objects.all())
     measure = serializers.CharField(required=False, allow_blank=True, default="", max_length=20000)
     none_reason = serializers.CharField(
         required=False, allow_blank=True, default="", max_length=20000

@@ -46,6 +46,6 @@ def _on_postgresql(sql: str):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("tickets", "0004_drop_fk_indexes_covered_by_composites")]
+    dependencies = [("tickets", "0005_intake_guidance_in_both_languages")]
 
     operations = [migrations.RunPython(_on_postgresql(CREATE), _on_postgresql(DROP))]
