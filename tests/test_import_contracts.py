@@ -26,10 +26,13 @@ def _layer_modules(layers: list[str]) -> list[str]:
 
 def _project_apps() -> set[str]:
     """The top-level packages of the installed apps that live in this repository."""
+    base = BASE_DIR.resolve()
     return {
         config.name.split(".")[0]
         for config in apps.get_app_configs()
-        if Path(config.path).resolve().is_relative_to(BASE_DIR.resolve())
+        if Path(config.path).resolve().is_relative_to(base)
+        # The virtualenv (.venv) may live inside the checkout; its apps are not ours.
+        and not Path(config.path).resolve().relative_to(base).parts[0].startswith(".")
     }
 
 

@@ -61,6 +61,8 @@ MANAGER_PAGES = {
     "Approvals": "/complaints/approvals/",
     "Monthly report": "/complaints/monthly/",
     "Improvement measures": "/plans/measures/",
+    "My scorecard": "/quality/scorecard/",
+    "Scorecards": "/quality/scorecards/",
     "API docs": "/api/v1/docs/",
     "Reply scripts": "/complaints/scripts/",
 }
@@ -101,7 +103,13 @@ def test_each_role_sees_only_its_pages_and_the_administrator_reaches_the_admin(
     live_server, phone, log_in, people
 ):
     log_in(phone, "wang.fang")
-    assert menu_links(phone) == ["Queue", "New ticket", "Complaints", "Reply scripts"]
+    assert menu_links(phone) == [
+        "Queue",
+        "New ticket",
+        "Complaints",
+        "My scorecard",
+        "Reply scripts",
+    ]
     phone.context.clear_cookies()
     log_in(phone, "root.admin")
     links = menu_links(phone)
