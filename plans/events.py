@@ -38,15 +38,3 @@ ACTION_LABELS = {
     PlanAction.MEASURE_RECORDED: _("recorded an improvement measure"),
     PlanAction.MEASURE_DONE: _("completed an improvement measure"),
 }
-
-# Webhook topics (servicedesk.api.models.WebhookEvent lists them for receivers).
-WEBHOOK_TOPICS = (
-    PlanAction.SUBMITTED,
-    PlanAction.REVIEW_ANSWERED,
-    PlanAction.APPROVED,
-    PlanAction.CHANGES_REQUESTED,
-    PlanAction.TASK_UPDATED,
-    PlanAction.TASK_OVERDUE,
-    PlanAction.ACCEPTED,
-    PlanAction.NOT_ACCEPTED,
-)

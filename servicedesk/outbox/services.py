@@ -11,6 +11,7 @@ from django.utils import timezone
 from servicedesk.db import default_connection, insert_values, quoted
 
 from .models import OutboxChannel, OutboxMessage
+from .topics import EventTopic
 
 # Subscribers fan a domain event out to outbox rows (e.g. one per webhook endpoint).
 # Apps register in AppConfig.ready(); each gets (topic, payload, ticket) and writes rows.
@@ -34,8 +35,14 @@ def subscribe_to_events(
         _batch_subscribers[subscriber] = many
 
 
+def _check_topic(topic: str) -> None:
+    if topic not in EventTopic.values:
+        raise ValueError(f"{topic!r} is not an EventTopic: add it there to publish it")
+
+
 def event_publish(topic: str, payload: dict[str, Any], *, ticket=None) -> None:
     """Announce a domain event (ticket.created, sla.breached, …) to whoever subscribed."""
+    _check_topic(topic)
     for subscriber in _event_subscribers:
         subscriber(topic, payload, ticket)
 
@@ -44,6 +51,8 @@ def event_publish_many(events: Sequence[Event]) -> None:
     """Announce several events, in order: as event_publish for each, in fewer statements."""
     if not events:
         return
+    for topic, _payload, _ticket in events:
+        _check_topic(topic)
     for subscriber in _event_subscribers:
         many = _batch_subscribers.get(subscriber)
         if many is not None:
