@@ -12,17 +12,9 @@ from servicedesk.api.models import WebhookEndpoint, WebhookEvent
 from servicedesk.outbox.models import OutboxMessage
 from servicedesk.outbox.services import event_publish, event_publish_many
 from servicedesk.outbox.topics import EventTopic
+from tests.project_packages import project_packages
 
 BASE_DIR = Path(settings.BASE_DIR)
-PRODUCT_PACKAGES = (
-    "servicedesk",
-    "staff",
-    "customers",
-    "tickets",
-    "complaints",
-    "plans",
-    "quality",
-)
 
 
 def test_webhooks_offer_exactly_the_published_topics():
@@ -75,7 +67,7 @@ def published_topics() -> dict[str, str]:
     """Topic -> where, for every event_publish(topic, …) call and every (topic, payload,
     ticket) tuple a function hands to event_publish_many, across the product's code."""
     found = {}
-    for package in PRODUCT_PACKAGES:
+    for package in project_packages():
         for path in sorted((BASE_DIR / package).rglob("*.py")):
             if "migrations" in path.parts:
                 continue

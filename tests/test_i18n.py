@@ -5,12 +5,12 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
-from django.apps import apps
 from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.urls import reverse
 
 from tests.factories import TicketFactory
+from tests.project_packages import project_packages
 from tickets.models import Status
 
 PO_FILE = Path(django_settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
@@ -127,14 +127,7 @@ def test_every_string_marked_in_python_is_in_the_catalogue():
     known = {m.id if isinstance(m.id, str) else m.id[0] for m in catalogue() if m.id}
     missing = []
     base_dir = Path(django_settings.BASE_DIR)
-    # Every app of this project (a new app is checked without being named here).
-    project_apps = [
-        Path(config.path)
-        for config in apps.get_app_configs()
-        if Path(config.path).is_relative_to(base_dir)
-        and not Path(config.path).relative_to(base_dir).parts[0].startswith(".")  # the virtualenv
-    ]
-    for app in sorted({path.relative_to(base_dir).parts[0] for path in project_apps}):
+    for app in project_packages():
         for filename, line, message, _comments, _context in extract_from_dir(
             base_dir / app,
             method_map=[("**/migrations/**", "ignore"), ("**.py", "python")],

@@ -4,8 +4,9 @@ new app or a new shared module of servicedesk/ is checked only once it is named 
 import tomllib
 from pathlib import Path
 
-from django.apps import apps
 from django.conf import settings
+
+from tests.project_packages import project_packages
 
 BASE_DIR = Path(settings.BASE_DIR)
 
@@ -25,15 +26,7 @@ def _layer_modules(layers: list[str]) -> list[str]:
 
 
 def _project_apps() -> set[str]:
-    """The top-level packages of the installed apps that live in this repository."""
-    base = BASE_DIR.resolve()
-    return {
-        config.name.split(".")[0]
-        for config in apps.get_app_configs()
-        if Path(config.path).resolve().is_relative_to(base)
-        # The virtualenv (.venv) may live inside the checkout; its apps are not ours.
-        and not Path(config.path).resolve().relative_to(base).parts[0].startswith(".")
-    }
+    return set(project_packages())
 
 
 def test_every_app_of_the_project_is_checked_by_the_contracts():
