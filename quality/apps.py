@@ -13,9 +13,15 @@ class QualityConfig(AppConfig):
         from staff.roles import grant_to_roles
         from tickets.audit import register_action_labels
         from tickets.signals import ticket_resolved
+        from tickets.sla.models import Metric
+        from tickets.sla.notifications import register_clock_owner
 
         from .inspections import InspectionAction
-        from .investigations import MANAGE_ALL_PERMISSION, InvestigationAction
+        from .investigations import (
+            MANAGE_ALL_PERMISSION,
+            InvestigationAction,
+            investigation_owners,
+        )
         from .receivers import send_survey_for_closed_complaint, send_survey_for_resolved_ticket
         from .surveys import SurveyAction
 
@@ -24,6 +30,8 @@ class QualityConfig(AppConfig):
         complaint_closed.connect(
             send_survey_for_closed_complaint, dispatch_uid="quality.complaint_survey"
         )
+        # The investigation clock's notices go to the investigating supervisor.
+        register_clock_owner(Metric.SATISFACTION_INVESTIGATION, investigation_owners)
         register_action_labels(
             {
                 SurveyAction.SENT: _("sent the satisfaction survey"),

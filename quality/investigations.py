@@ -49,6 +49,17 @@ def _supervisor_for(survey: Survey):
     return None
 
 
+def investigation_owners(ticket_ids: set[int]) -> dict[int, int | None]:
+    """The SLA engine's owner rule for the investigation clock (registered in apps.py): its
+    warning and breach notices go to the investigating supervisor, not to the agent whose
+    ticket it is. One query per sweep batch."""
+    return dict(
+        Investigation.objects.filter(
+            ticket_id__in=ticket_ids, status=InvestigationStatus.OPEN
+        ).values_list("ticket_id", "supervisor_id")
+    )
+
+
 def investigation_open_if_low(*, survey: Survey, at: datetime) -> Investigation | None:
     """Open the survey's investigation if its score is low (once; inside the answer's
     transaction) and start its clock."""

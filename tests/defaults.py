@@ -26,6 +26,7 @@ SCHEMA_ONLY_MIGRATIONS = {
     ("tickets", "0006_search_bigrams"),
     ("sla", "0006_policy_table_revision_trigger"),
     ("sla", "0007_official_calendar_years"),
+    ("quality", "0003_published_scorecard_final"),
 }
 
 

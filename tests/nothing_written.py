@@ -19,6 +19,8 @@ PROJECT_APPS = (
     "tickets",
     "sla",
     "complaints",
+    "plans",
+    "quality",
 )
 # Written on every authenticated API request, refused or not (informational, see
 # servicedesk/api/authentication.py): not part of the change the request asked for.

@@ -10,9 +10,11 @@ from django.utils import timezone
 from quality.investigations import investigation_close, investigation_open_if_low
 from quality.models import Investigation, InvestigationStatus
 from servicedesk.exceptions import AuthorityError, ConflictError, ValidationError
+from servicedesk.outbox.models import OutboxMessage
 from tickets import services as ticket_services
 from tickets.models import Status
 from tickets.sla.models import Clock, ClockState, Metric
+from tickets.sla.sweep import sla_sweep
 
 from .conftest import GOOD_ANSWER, LOW_ANSWER, survey_path
 
@@ -133,3 +135,25 @@ def test_a_closed_investigation_cannot_be_closed_again(client, survey, superviso
         )
     investigation.refresh_from_db()
     assert investigation.closed_by == manager
+
+
+def test_the_investigation_clock_warns_and_breaches_to_the_supervisor_not_the_agent(
+    client, survey, agent, supervisor
+):
+    client.post(survey_path(survey), LOW_ANSWER)
+    [clock] = _clocks(survey.ticket)
+    assert survey.ticket.assignee == agent
+
+    def notified(topic):
+        return set(
+            OutboxMessage.objects.filter(topic=topic, ticket=survey.ticket).values_list(
+                "recipient", flat=True
+            )
+        )
+
+    with time_machine.travel(clock.warn_at + timedelta(minutes=1), tick=False):
+        assert sla_sweep().warned == 1
+    assert notified("sla.warning") == {supervisor.email}
+    with time_machine.travel(clock.due_at + timedelta(minutes=1), tick=False):
+        assert sla_sweep().breached == 1
+    assert notified("sla.breached") == {supervisor.email}

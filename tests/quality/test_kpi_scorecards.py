@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from quality.models import Inspection, InspectionStatus, KpiWeights, Scorecard, ScorecardStatus
 from quality.scorecards import (
@@ -203,6 +203,38 @@ def test_editing_a_published_scorecard_is_refused(crafted_month, manager):
         card.save()
     card.refresh_from_db()
     assert card.total_score == Decimal("82.75")
+
+
+def test_the_database_refuses_bulk_and_raw_updates_of_a_published_scorecard(crafted_month, manager):
+    scorecards_compute(month=NOVEMBER, actor=manager)
+    scorecards_publish(month=NOVEMBER, actor=manager)
+    card = _card(agent=crafted_month["a"])
+    # update() and raw SQL bypass save(); the trigger of migration quality 0003 does not.
+    with pytest.raises(IntegrityError, match="published and final"), transaction.atomic():
+        Scorecard.objects.filter(pk=card.pk).update(total_score=Decimal("99"))
+    refused = pytest.raises(IntegrityError, match="published and final")
+    with refused, transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE quality_scorecard SET status = 'draft', published_at = NULL WHERE id = %s",
+            [card.pk],
+        )
+    card.refresh_from_db()
+    assert (card.status, card.total_score) == (ScorecardStatus.PUBLISHED, Decimal("82.75"))
+    # A draft stays writable by the same raw path (the job refreshes drafts this way).
+    draft = Scorecard.objects.create(
+        month=NOVEMBER,
+        agent=crafted_month["a"],
+        version=2,
+        correction_reason="late inspection",
+        quality_percent=40,
+        efficiency_percent=30,
+        satisfaction_percent=30,
+        computed_at=card.computed_at,
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE quality_scorecard SET total_score = 50 WHERE id = %s", [draft.pk])
+    draft.refresh_from_db()
+    assert draft.total_score == Decimal("50")
 
 
 def test_a_correction_is_a_new_version_with_its_reason(crafted_month, manager):

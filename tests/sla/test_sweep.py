@@ -7,7 +7,9 @@ import pytest
 from servicedesk.outbox import services as outbox_services
 from servicedesk.outbox.models import OutboxMessage
 from servicedesk.outbox.services import subscribe_to_events
+from tests.factories import UserFactory
 from tickets.models import Channel, Priority, TicketEvent
+from tickets.sla import notifications
 from tickets.sla.models import Clock, ClockState, EscalationLevel, Metric
 from tickets.sla.sweep import sla_sweep
 
@@ -202,3 +204,28 @@ def test_a_batch_writes_its_rows_in_a_fixed_number_of_statements(new_ticket, peo
     assert statements("INSERT", "outbox_outboxmessage") == 2
     assert OutboxMessage.objects.filter(channel="webhook").count() == 12
     assert OutboxMessage.objects.filter(channel="email", topic="sla.breached").count() == 24
+
+
+@pytest.mark.parametrize("owned", [True, False])
+def test_a_metric_with_an_owner_rule_warns_its_owner_instead_of_the_assignee(
+    new_ticket, people, wednesday, monkeypatch, owned
+):
+    owner = UserFactory(username="clock.owner")
+    ticket = new_ticket(channel=Channel.CHAT)
+    asked = []
+
+    def rule(ticket_ids):
+        asked.append(set(ticket_ids))
+        return {ticket.pk: owner.pk if owned else None}
+
+    monkeypatch.setitem(notifications._clock_owner_rules, Metric.FIRST_RESPONSE, rule)
+    wednesday.move_to(shanghai(2026, 3, 4, 10, 0, 50))
+    sla_sweep()
+    # An owner takes the assignee's place; no owner is like no assignee (the supervisor).
+    expected = owner if owned else people["supervisor"]
+    assert recipients("sla.warning") == {expected.email}
+    wednesday.move_to(shanghai(2026, 3, 4, 10, 1, 5))
+    sla_sweep()
+    assert recipients("sla.breached") == {expected.email, people["supervisor"].email}
+    # Asked once per sweep for the batch, and only about the metric it owns.
+    assert asked == [{ticket.pk}, {ticket.pk}]

@@ -1,6 +1,9 @@
 """Who hears about an SLA warning, breach or escalation, what they read, and when.
 
-Escalation climbs assignee → team supervisor → manager. Notices of working-time targets
+Escalation climbs assignee → team supervisor → manager. A metric whose work is owned by
+someone other than the ticket's assignee (a low-satisfaction investigation is the
+supervisor's) registers a clock-owner rule: its owner then stands where the assignee
+would. Notices of working-time targets
 wait for the next opening of the target's calendar (the organisation's working hours),
 unless the target runs on calendar time (24×7) or the ticket is urgent.
 """
@@ -51,38 +54,82 @@ def managers() -> list:
     )
 
 
+# metric → rule(ticket ids) → {ticket id: the user who owns that metric's work}. A higher
+# app registers one from its AppConfig.ready (the SLA engine imports no app above it); a
+# rule answers for a whole batch in one query. A ticket missing from the answer, or owned
+# by None, is treated like an unassigned ticket.
+ClockOwnerRule = Callable[[set[int]], dict[int, int | None]]
+_clock_owner_rules: dict[str, ClockOwnerRule] = {}
+
+
+@dataclass(frozen=True)
+class _ClockKey:
+    metric: str
+    ticket_id: int
+
+
+def register_clock_owner(metric: str, rule: ClockOwnerRule) -> None:
+    _clock_owner_rules[metric] = rule
+
+
 @dataclass
 class Recipients:
     """Resolves recipients for a sweep: each person, team supervisor and the managers are
-    read once per sweep (`load` reads a batch's in two queries), not once per clock."""
+    read once per sweep (`load` reads a batch's in two queries, plus one per metric with an
+    owner rule), not once per clock."""
 
     _managers: list | None = None
     _users: dict = field(default_factory=dict)
     _supervisor_of: dict[int, int | None] = field(default_factory=dict)
+    _owner_of: dict[tuple[str, int], int | None] = field(default_factory=dict)
 
     def managers(self) -> list:
         if self._managers is None:
             self._managers = managers()
         return self._managers
 
-    def load(self, tickets: Iterable[Ticket]) -> None:
-        """Read the assignees and team supervisors of these tickets not met before."""
+    def load(self, tickets: Iterable[Ticket], clocks: Iterable[Clock] = ()) -> None:
+        """Read the assignees and team supervisors of these tickets not met before, and the
+        owners of these clocks whose metric has an owner rule."""
         tickets = list(tickets)
+        wanted = self._load_owners((clock.metric, clock.ticket_id) for clock in clocks)
         teams = {ticket.team_id for ticket in tickets}
         teams = {team for team in teams if team is not None and team not in self._supervisor_of}
         if teams:
             supervisors = dict(Team.objects.filter(pk__in=teams).values_list("pk", "supervisor"))
             self._supervisor_of.update({team: supervisors.get(team) for team in teams})
-        wanted = {ticket.assignee_id for ticket in tickets}
+        wanted |= {ticket.assignee_id for ticket in tickets}
         wanted |= {self._supervisor_of.get(ticket.team_id) for ticket in tickets}
         wanted = {pk for pk in wanted if pk is not None and pk not in self._users}
         if wanted:
             found = get_user_model().objects.select_related("staff_profile").in_bulk(wanted)
             self._users.update({pk: found.get(pk) for pk in wanted})
 
-    def for_step(self, step: str, ticket: Ticket) -> list:
-        self.load([ticket])
-        assignee = _reachable(self._users.get(ticket.assignee_id))
+    def _load_owners(self, keys: Iterable[tuple[str, int]]) -> set:
+        """Ask each metric's owner rule once for the tickets not asked before; returns the
+        owners found."""
+        asked: dict[str, set[int]] = {}
+        for metric, ticket_id in keys:
+            if metric in _clock_owner_rules and (metric, ticket_id) not in self._owner_of:
+                asked.setdefault(metric, set()).add(ticket_id)
+        found = set()
+        for metric, ticket_ids in asked.items():
+            owners = _clock_owner_rules[metric](ticket_ids)
+            for ticket_id in ticket_ids:
+                self._owner_of[(metric, ticket_id)] = owners.get(ticket_id)
+                found.add(owners.get(ticket_id))
+        return found
+
+    def for_step(self, step: str, ticket: Ticket, metric: str | None = None) -> list:
+        """Who hears of this step: the clock's owner (the assignee, unless the metric has
+        an owner rule), then the team supervisor (or the managers), then the managers."""
+        if metric in _clock_owner_rules:
+            self.load([ticket], [_ClockKey(metric, ticket.pk)])
+            owner_id = self._owner_of[(metric, ticket.pk)]
+        else:
+            self.load([ticket])
+            owner_id = ticket.assignee_id
+        assignee = _reachable(self._users.get(owner_id))
         supervisor = _reachable(self._users.get(self._supervisor_of.get(ticket.team_id)))
         if step == AlertStep.WARNING:
             people = [assignee] if assignee else [supervisor] if supervisor else self.managers()

@@ -117,7 +117,7 @@ def _sweep_batch(
     # be waiting for one of our clocks, and waiting for its ticket would deadlock.
     tickets = Ticket.objects.select_for_update(skip_locked=True, of=("self",)).only(*TICKET_FIELDS)
     by_id = tickets.in_bulk({clock.ticket_id for clock in claimed})
-    recipients.load(by_id.values())
+    recipients.load(by_id.values(), claimed)
     messages: list[OutboxMessage] = []
     events: list[TicketEvent] = []
     published: list[tuple[str, dict, Ticket]] = []
@@ -132,7 +132,7 @@ def _sweep_batch(
         steps = tuple(_due_steps(clock, now))
         for step in steps:
             _apply_step(step, clock, now)
-            people = recipients.for_step(step, ticket)
+            people = recipients.for_step(step, ticket, clock.metric)
             messages += notices.messages(step=step, clock=clock, ticket=ticket, people=people)
             events.append(
                 TicketEvent(
