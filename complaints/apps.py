@@ -27,12 +27,18 @@ class ComplaintsConfig(AppConfig):
         )
         from tickets.models import Kind
         from tickets.services import register_status_guard
+        from tickets.timeline import register_event_sentence
 
         from .authority import complaint_handling_guard
         from .demo import seed_complaints_step
         from .mailbox import complaint_open_from_mail
         from .models import ComplaintComplexity, Severity, Stage
-        from .selectors import compensation_event_text, contact_event_text
+        from .selectors import (
+            compensation_event_text,
+            complaint_severity_sentence,
+            complaint_stage_sentence,
+            contact_event_text,
+        )
         from .services import COMPLAINTS_APP, ComplaintAction, complaint_ticket_status_guard
         from .views import complaint_panel_context
 
@@ -68,6 +74,8 @@ class ComplaintsConfig(AppConfig):
         )
         register_event_field("report", label=_("handling report"))
         register_event_field("contact", label=_("customer contact"), display=contact_event_text)
+        register_event_sentence(ComplaintAction.STAGE_CHANGED, complaint_stage_sentence)
+        register_event_sentence(ComplaintAction.SEVERITY_CHANGED, complaint_severity_sentence)
         register_nav_item(
             "complaints:list", _("Complaints"), permission="complaints.view_complaint"
         )

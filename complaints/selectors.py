@@ -364,3 +364,24 @@ def complaint_inbox(*, user, filters: ComplaintListFilters) -> QuerySet[Complain
             | Q(category__name_en__icontains=word)
         )
     return complaints.order_by("-opened_at", "-pk")
+
+
+def complaint_stage_sentence(reading) -> str:
+    """A stage step in the timeline: "Wang Fang moved the complaint from Accept to
+    Investigate" (a reopening stores a dict and reads through the default sentence)."""
+    words = {
+        "who": reading.who,
+        "before": reading.value(reading.event.before),
+        "after": reading.value(reading.event.after),
+    }
+    if reading.event.before is None:
+        return gettext("%(who)s moved the complaint to %(after)s") % words
+    return gettext("%(who)s moved the complaint from %(before)s to %(after)s") % words
+
+
+def complaint_severity_sentence(reading) -> str:
+    return gettext("%(who)s changed the complaint severity from %(before)s to %(after)s") % {
+        "who": reading.who,
+        "before": reading.value(reading.event.before),
+        "after": reading.value(reading.event.after),
+    }

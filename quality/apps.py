@@ -15,6 +15,7 @@ class QualityConfig(AppConfig):
         from tickets.signals import ticket_resolved
         from tickets.sla.models import Metric
         from tickets.sla.notifications import register_clock_owner
+        from tickets.timeline import register_event_sentence, register_login_valued
 
         from .inspections import InspectionAction
         from .investigations import (
@@ -23,7 +24,7 @@ class QualityConfig(AppConfig):
             investigation_owners,
         )
         from .receivers import send_survey_for_closed_complaint, send_survey_for_resolved_ticket
-        from .surveys import SurveyAction
+        from .surveys import SurveyAction, survey_answered_sentence
 
         # Surveys follow the end of service; the lower apps only send their signals.
         ticket_resolved.connect(send_survey_for_resolved_ticket, dispatch_uid="quality.survey")
@@ -41,6 +42,9 @@ class QualityConfig(AppConfig):
                 InspectionAction.RECORDED: _("recorded a QA inspection"),
             }
         )
+        # The investigation's event stores its supervisor's login; the timeline names them.
+        register_login_valued(InvestigationAction.OPENED)
+        register_event_sentence(SurveyAction.ANSWERED, survey_answered_sentence)
         register_event_field("survey", label=_("satisfaction survey"))
         register_event_field("investigation", label=_("investigation"))
         register_event_field("inspection", label=_("QA inspection"))

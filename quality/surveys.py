@@ -226,3 +226,10 @@ def survey_webhook_payload(survey: Survey) -> dict:
         "comment": survey.comment,
         "answered_at": survey.answered_at.isoformat() if survey.answered_at else None,
     }
+
+
+def survey_answered_sentence(reading) -> str:
+    """The customer, not a staff member, answered: the timeline says so with the scores."""
+    return gettext("The customer answered the satisfaction survey: %(scores)s") % {
+        "scores": reading.value(reading.event.after)
+    }

@@ -21,7 +21,6 @@ from django.utils import timezone
 
 from staff.models import Team
 
-from .audit import action_label
 from .extensions import queue_view
 from .models import (
     OPEN_STATUSES,
@@ -35,6 +34,7 @@ from .models import (
 from .search import search_condition
 from .sla.models import Clock, ClockState
 from .sla.states import sla_state_expression
+from .timeline import display_names, event_sentence, logins_named_in
 
 
 class QueueScope:
@@ -233,21 +233,23 @@ class TimelineEntry:
     kind: str  # "message" or "event"
     at: object
     item: object
-    label: str = ""
+    sentence: str = ""  # an event as people read it (tickets/timeline.py)
 
 
 def ticket_timeline(ticket: Ticket, *, include_internal: bool = True) -> list[TimelineEntry]:
-    """Replies, notes, customer messages and audit events in time order (3 queries)."""
-    messages = TicketMessage.objects.filter(ticket=ticket).select_related("author")
+    """Replies, notes, customer messages and audit events in time order: 3 queries, and
+    a 4th when events stored logins (whom an SLA alert told) to read as names."""
+    messages = TicketMessage.objects.filter(ticket=ticket).select_related("author__staff_profile")
     if not include_internal:
         messages = messages.exclude(kind="note")
     messages = messages.prefetch_related(
         Prefetch("attachments", queryset=Attachment.objects.order_by("pk"))
     )
-    events = TicketEvent.objects.filter(ticket=ticket).select_related("actor")
+    events = list(TicketEvent.objects.filter(ticket=ticket).select_related("actor__staff_profile"))
+    names = display_names(logins_named_in(events))
     entries = chain(
         (TimelineEntry("message", m.created_at, m) for m in messages),
-        (TimelineEntry("event", e.created_at, e, str(action_label(e.action))) for e in events),
+        (TimelineEntry("event", e.created_at, e, event_sentence(e, names)) for e in events),
     )
     return sorted(entries, key=lambda entry: (entry.at, entry.kind != "message"))
 

@@ -145,10 +145,14 @@ def ticket_panels(context, ticket):
 
 @register.filter
 def person(user, empty=""):
-    """A staff member as people know them: full name, else the login name."""
+    """A staff member as people know them: the full name, else the staff profile's
+    display name when the query loaded it (select_related; never a query of its own),
+    else the login name."""
     if user is None:
         return empty
-    return user.get_full_name() or user.get_username()
+    profile = user._state.fields_cache.get("staff_profile")
+    display_name = getattr(profile, "display_name", "")
+    return user.get_full_name() or display_name or user.get_username()
 
 
 # Audited fields of the apps' events: field name → label, → choices, → how a value reads.
