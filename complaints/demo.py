@@ -8,20 +8,18 @@ shows real timings and some late stages. Audit events are append-only and keep t
 moment they were written (as the tickets demo does).
 """
 
-import hashlib
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
 from customers.models import Customer
 from staff.models import Team
-from tickets.models import Attachment, Ticket
+from tickets.models import Ticket
 
 from . import services
 from .analysis import Month, complaint_monthly_analysis_generate
@@ -37,7 +35,7 @@ from .models import (
     Stage,
     StageEntry,
 )
-from .report import report_html_render, report_pdf_render
+from .report import report_html_render
 
 User = get_user_model()
 
@@ -192,28 +190,15 @@ def _backdate(seeded: SeededComplaint, opened_at: datetime) -> None:
 
 def _render_reports_again(complaint: Complaint) -> None:
     """A report is written when its complaint closes, which in the demo is before the
-    backdating: write it again from the backdated stages (same version, same files), so
-    the demo's reports show the stage times the monthly analysis shows."""
+    backdating: write its HTML again from the backdated stages (same version), so the
+    demo's reports show the stage times the monthly analysis shows. The PDF is rendered
+    from this HTML by the worker, after the seed commits."""
     complaint = Complaint.objects.select_related("ticket", "ticket__customer", "category").get(
         pk=complaint.pk
     )
-    for report in complaint.reports.select_related("attachment"):
+    for report in complaint.reports.all():
         html = report_html_render(complaint, language=report.language, version=report.version)
-        pdf = report_pdf_render(html)
-        report.pdf.name = _replace_file(report.pdf, pdf)
-        ComplaintReport.objects.filter(pk=report.pk).update(html=html, pdf=report.pdf.name)
-        if report.attachment is not None:
-            Attachment.objects.filter(pk=report.attachment.pk).update(
-                file=_replace_file(report.attachment.file, pdf),
-                size_bytes=len(pdf),
-                sha256=hashlib.sha256(pdf).hexdigest(),
-            )
-
-
-def _replace_file(stored, content: bytes) -> str:
-    name = stored.name
-    stored.storage.delete(name)
-    return stored.storage.save(name, ContentFile(content))
+        ComplaintReport.objects.filter(pk=report.pk).update(html=html)
 
 
 def _backdate_clocks(complaint: Complaint, delta: timedelta, times: dict) -> None:

@@ -446,7 +446,8 @@ class ComplaintReport(models.Model):
     version = models.PositiveIntegerField(_("version"))
     language = models.CharField(_("language"), max_length=10, choices=ScriptLanguage.choices)
     html = models.TextField(_("HTML"))
-    pdf = models.FileField(_("PDF"), upload_to=report_pdf_path, max_length=255)
+    # Empty until the worker has rendered it (complaint_report_deliver).
+    pdf = models.FileField(_("PDF"), upload_to=report_pdf_path, max_length=255, blank=True)
     attachment = models.ForeignKey(
         "tickets.Attachment",
         verbose_name=_("attachment"),

@@ -1,10 +1,12 @@
 """The written handling report: HTML and PDF in the customer's language, stored and sent.
 
 Closing a complaint writes it [S0 §03]; a regeneration stores the next version. The PDF
-is rendered by WeasyPrint with Noto Sans CJK so that Chinese text renders.
+is rendered by WeasyPrint with Noto Sans CJK so that Chinese text renders, by the worker
+after the close commits (or on download, until the worker has stored it).
 """
 
 import hashlib
+import io
 import logging
 import mimetypes
 from pathlib import Path
@@ -84,25 +86,67 @@ def report_pdf_render(html: str) -> bytes:
 
 
 @transaction.atomic
-def complaint_report_generate(*, complaint: Complaint, actor) -> ComplaintReport:
-    """Write the next version of the report, attach it to the ticket, mail it to the customer."""
+def complaint_report_write(*, complaint: Complaint, actor) -> ComplaintReport:
+    """Write the next version of the report (its HTML, the record of what was done).
+
+    The PDF is not rendered here: WeasyPrint takes a second or more per report, which the
+    close request and the demo seed should not wait for. `complaint_report_deliver` (run by
+    the worker once this commits) renders it, attaches it to the ticket and mails it.
+    """
     complaint = Complaint.objects.select_related("ticket", "ticket__customer", "category").get(
         pk=complaint.pk
     )
-    ticket = complaint.ticket
     language = report_language(complaint)
     last = complaint.reports.order_by("-version").values_list("version", flat=True).first()
     version = (last or 0) + 1
-    html = report_html_render(complaint, language=language, version=version)
-    pdf = report_pdf_render(html)
-    file_name = f"{ticket.reference}-report-v{version}.pdf"
-    report = ComplaintReport(
+    report = ComplaintReport.objects.create(
         complaint=complaint,
         version=version,
         language=language,
-        html=html,
+        html=report_html_render(complaint, language=language, version=version),
         created_by=actor if actor is not None and actor.is_authenticated else None,
     )
+    record_event(
+        complaint.ticket,
+        actor,
+        ComplaintAction.REPORT_GENERATED,
+        field="report",
+        after={"label": f"v{version} ({language})", "version": version, "language": language},
+    )
+    logger.info(
+        "complaint report written ticket=%s version=%s", complaint.ticket.reference, version
+    )
+    return report
+
+
+def report_file_name(report: ComplaintReport) -> str:
+    return f"{report.complaint.ticket.reference}-report-v{report.version}.pdf"
+
+
+def report_pdf_open(report: ComplaintReport):
+    """The report's PDF to send: the stored file, or, while the worker has not stored it
+    yet (or the file is gone from storage), one rendered now from the stored HTML."""
+    if report.pdf and report.pdf.storage.exists(report.pdf.name):
+        return report.pdf.open("rb")
+    return io.BytesIO(report_pdf_render(report.html))
+
+
+@transaction.atomic
+def complaint_report_deliver(*, report_id: int) -> ComplaintReport | None:
+    """Render a written report's PDF, store it, attach it to the ticket and mail it to the
+    customer. Safe to run twice: a report that has its attachment is left as it is."""
+    report = (
+        ComplaintReport.objects.select_for_update(of=("self",))
+        .select_related("complaint__ticket__customer", "created_by")
+        .filter(pk=report_id)
+        .first()
+    )
+    if report is None or report.attachment_id is not None:
+        return report
+    ticket = report.complaint.ticket
+    actor = report.created_by
+    pdf = report_pdf_render(report.html)
+    file_name = report_file_name(report)
     stored = []
     try:
         report.pdf.save(file_name, ContentFile(pdf), save=False)
@@ -115,29 +159,22 @@ def complaint_report_generate(*, complaint: Complaint, actor) -> ComplaintReport
             content_type="application/pdf",
             size_bytes=len(pdf),
             sha256=hashlib.sha256(pdf).hexdigest(),
-            uploaded_by=report.created_by,
+            uploaded_by=actor,
         )
         attachment.file.save(file_name, ContentFile(pdf), save=False)
         stored.append(attachment.file)
         attachment.save()
         report.attachment = attachment
-        report.save()
+        report.save(update_fields=["pdf", "attachment"])
         record_event(
             ticket,
             actor,
             EventAction.ATTACHMENT_ADDED,
             after={"name": file_name, "size": len(pdf), "type": "application/pdf"},
         )
-        record_event(
-            ticket,
-            actor,
-            ComplaintAction.REPORT_GENERATED,
-            field="report",
-            after={"label": f"v{version} ({language})", "version": version, "language": language},
-        )
         customer = ticket.customer
         if customer is not None and customer.email:
-            with translation.override(language):
+            with translation.override(report.language):
                 subject = gettext(MSG_REPORT_SUBJECT) % {"reference": ticket.reference}
                 body = gettext(MSG_REPORT_BODY) % {
                     "name": customer.name,
@@ -158,5 +195,7 @@ def complaint_report_generate(*, complaint: Complaint, actor) -> ComplaintReport
         for field_file in stored:
             field_file.storage.delete(field_file.name)
         raise
-    logger.info("complaint report written ticket=%s version=%s", ticket.reference, version)
+    logger.info(
+        "complaint report PDF stored ticket=%s version=%s", ticket.reference, report.version
+    )
     return report

@@ -43,6 +43,7 @@ from .models import (
     Complaint,
     Stage,
 )
+from .report import report_file_name, report_pdf_open
 from .selectors import (
     ComplaintListFilters,
     approvals_pending_for,
@@ -432,8 +433,8 @@ def report_download(request, reference: str, version: int):
     if request.GET.get("format") == "html":
         return HttpResponse(report.html)
     return FileResponse(
-        report.pdf.open("rb"),
+        report_pdf_open(report),
         as_attachment=True,
-        filename=f"{complaint.ticket.reference}-report-v{report.version}.pdf",
+        filename=report_file_name(report),
         content_type="application/pdf",
     )

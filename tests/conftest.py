@@ -1,6 +1,9 @@
+from contextlib import contextmanager
+
 import pytest
 from django.contrib.auth.models import Group
 
+from servicedesk.celery import app as celery_app
 from staff.models import Role
 from tests.factories import CustomerFactory, TeamFactory, UserFactory
 
@@ -49,6 +52,23 @@ def customer(db):
 @pytest.fixture
 def roles_exist(db):
     return set(Group.objects.values_list("name", flat=True))
+
+
+@pytest.fixture
+def worker_after_commit(django_capture_on_commit_callbacks):
+    """`with worker_after_commit(): ...` runs what the block queued for after its commit
+    (tasks included, in this process as the worker would run them) when the block ends."""
+
+    @contextmanager
+    def _run():
+        celery_app.conf.task_always_eager = True
+        try:
+            with django_capture_on_commit_callbacks(execute=True):
+                yield
+        finally:
+            celery_app.conf.task_always_eager = False
+
+    return _run
 
 
 # Flush callbacks a committed test leaves for `pytest_fixture_post_finalizer` below.

@@ -20,6 +20,7 @@ from servicedesk.exceptions import PreconditionFailed
 
 from .. import services
 from ..models import Compensation, CompensationStatus, Complaint, ComplaintContact, StageEntry
+from ..report import report_file_name, report_pdf_open
 from .serializers import (
     AdvanceInput,
     CompensationRequestInput,
@@ -223,9 +224,9 @@ class ComplaintViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiView
         complaint = self.get_object()
         report = get_object_or_404(complaint.reports.all(), version=int(version))
         return FileResponse(
-            report.pdf.open("rb"),
+            report_pdf_open(report),
             as_attachment=True,
-            filename=f"{complaint.ticket.reference}-report-v{report.version}.pdf",
+            filename=report_file_name(report),
             content_type="application/pdf",
         )
 

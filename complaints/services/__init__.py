@@ -15,6 +15,7 @@ from .compensation import (
     complaint_reject_compensation,
     complaint_request_compensation,
 )
+from .reports import complaint_report_generate
 from .scripts import reply_script_save
 from .terms import complaint_change_terms
 from .workflow import (
@@ -37,6 +38,7 @@ __all__ = [
     "complaint_open",
     "complaint_reject_compensation",
     "complaint_reopen",
+    "complaint_report_generate",
     "complaint_request_compensation",
     "complaint_ticket_status_guard",
     "reply_script_save",

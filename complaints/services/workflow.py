@@ -37,7 +37,6 @@ from ..models import (
     is_stage_move_allowed,
     next_stage,
 )
-from ..report import complaint_report_generate
 from ..signals import complaint_closed
 from ..stages import stage_content_clean
 from .common import (
@@ -58,6 +57,7 @@ from .common import (
     _webhook_payload,
 )
 from .compensation import _compensation_for_stage, _compensation_snapshot
+from .reports import complaint_report_generate
 
 
 @transaction.atomic

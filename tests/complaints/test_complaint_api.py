@@ -222,7 +222,10 @@ def test_a_supervisor_cannot_approve_their_own_request_through_the_api(
 
 def test_the_report_downloads_as_pdf(complaint, agent, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
+    # The worker has not rendered it yet (no after-commit work runs here): the download
+    # renders it from the stored HTML.
     advance_to(complaint, agent, Stage.CLOSED)
+    assert not complaint.reports.get().pdf
     response = token_client(agent).get(url(complaint, "reports/1"))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"

@@ -1,5 +1,9 @@
 """Closing writes the handling report in the customer's language (HTML and PDF), stores it
-versioned, attaches it to the ticket and queues it to the customer through the outbox."""
+versioned, attaches it to the ticket and queues it to the customer through the outbox.
+
+The close writes the report's row and HTML; the PDF, the attachment and the mail are the
+worker's (complaint_report_deliver_task, queued after the close commits), so the tests
+close inside `worker_after_commit`, which runs that task when the close has committed."""
 
 import io
 
@@ -8,9 +12,11 @@ from pypdf import PdfReader
 
 from complaints import services
 from complaints.models import ComplaintReport, Stage
-from complaints.report import complaint_report_generate
+from complaints.report import report_pdf_open
+from complaints.tasks import complaint_report_deliver_task
 from servicedesk.outbox.models import OutboxMessage
 from tests.complaints.conftest import advance_to
+from tickets.audit import EventAction
 from tickets.models import Attachment
 
 
@@ -24,14 +30,15 @@ def pdf_text(report: ComplaintReport) -> str:
 
 
 @pytest.fixture
-def closed_in(open_complaint, customer, agent, settings, tmp_path):
+def closed_in(open_complaint, customer, agent, settings, tmp_path, worker_after_commit):
     settings.MEDIA_ROOT = tmp_path
 
     def _closed(language):
         customer.language = language
         customer.save()
         complaint = open_complaint()
-        return advance_to(complaint, agent, Stage.CLOSED)
+        with worker_after_commit():
+            return advance_to(complaint, agent, Stage.CLOSED)
 
     return _closed
 
@@ -76,15 +83,20 @@ def test_the_report_is_attached_to_the_ticket_and_queued_to_the_customer(closed_
     assert complaint.ticket.status == "resolved"
 
 
-def test_regenerating_stores_the_next_version_and_keeps_the_first(closed_in, supervisor):
+def test_regenerating_stores_the_next_version_and_keeps_the_first(
+    closed_in, supervisor, worker_after_commit
+):
     complaint = closed_in("en")
-    second = complaint_report_generate(complaint=complaint, actor=supervisor)
+    with worker_after_commit():
+        second = services.complaint_report_generate(complaint=complaint, actor=supervisor)
     assert second.version == 2
     assert list(complaint.reports.values_list("version", flat=True)) == [2, 1]
     assert OutboxMessage.objects.filter(topic="complaint.report").count() == 2
 
 
-def test_a_compensation_appears_in_the_report(open_complaint, agent, customer, settings, tmp_path):
+def test_a_compensation_appears_in_the_report(
+    open_complaint, agent, customer, settings, tmp_path, worker_after_commit
+):
     settings.MEDIA_ROOT = tmp_path
     customer.language = "en"
     customer.save()
@@ -98,7 +110,8 @@ def test_a_compensation_appears_in_the_report(open_complaint, agent, customer, s
         to=Stage.COMPENSATE,
         content={"recovery_actions": ["apology", "symbolic_atonement"]},
     )
-    complaint = advance_to(complaint, agent, Stage.CLOSED)
+    with worker_after_commit():
+        complaint = advance_to(complaint, agent, Stage.CLOSED)
     text = pdf_text(complaint.reports.get())
     assert "150.00 CNY" in text
     assert "Symbolic atonement" in text
@@ -115,3 +128,40 @@ def test_the_report_email_carries_the_pdf_when_the_outbox_sends_it(closed_in, se
     assert name == f"{complaint.ticket.reference}-report-v1.pdf"
     assert content_type == "application/pdf"
     assert content.startswith(b"%PDF")
+
+
+def test_the_close_writes_the_report_and_leaves_the_pdf_to_the_worker(
+    open_complaint, agent, customer, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.MEDIA_ROOT = tmp_path
+    customer.language = "en"
+    customer.save()
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        complaint = advance_to(open_complaint(), agent, Stage.CLOSED)
+    report = complaint.reports.get()
+    assert "Investigate" in report.html
+    # No PDF rendered in the close: no file, no attachment, no mail yet; one task queued.
+    assert not report.pdf and report.attachment is None
+    assert not Attachment.objects.filter(ticket=complaint.ticket).exists()
+    assert not OutboxMessage.objects.filter(topic="complaint.report").exists()
+    assert len(queued) == 1
+    # Until the worker has stored it, a download renders it from the stored HTML.
+    assert report_pdf_open(report).read().startswith(b"%PDF")
+    assert not Attachment.objects.filter(ticket=complaint.ticket).exists()
+
+
+def test_the_worker_delivers_a_report_once_however_often_it_runs(
+    open_complaint, agent, customer, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    complaint = advance_to(open_complaint(), agent, Stage.CLOSED)
+    report = complaint.reports.get()
+    complaint_report_deliver_task(report.pk)
+    complaint_report_deliver_task(report.pk)  # acks_late: a redelivered task runs again
+    report.refresh_from_db()
+    assert report.pdf and report.attachment is not None
+    assert Attachment.objects.filter(ticket=complaint.ticket).count() == 1
+    assert OutboxMessage.objects.filter(topic="complaint.report").count() == 1
+    added = complaint.ticket.events.filter(action=EventAction.ATTACHMENT_ADDED)
+    assert added.count() == 1 and added.get().actor == agent
+    complaint_report_deliver_task(report.pk + 1000)  # a report that is gone: quietly nothing
