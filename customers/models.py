@@ -19,14 +19,34 @@ class Tier(models.TextChoices):
     POTENTIAL = "potential", _("Potential")
 
 
+class CustomerKind(models.TextChoices):
+    PERSON = "person", _("Person")
+    ORGANISATION = "organisation", _("Organisation")
+
+
+# A customer carries at most this many preference tags, each at most this long.
+PREFERENCE_TAGS_MAX = 20
+PREFERENCE_TAG_MAX_LENGTH = 40
+
+
 class Customer(models.Model):
     name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=CustomerKind.choices, default=CustomerKind.PERSON
+    )
     email = models.EmailField(_("e-mail"), blank=True, db_index=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     language = models.CharField(
         _("language"), max_length=10, choices=Language.choices, default=Language.ZH_HANS
     )
     tier = models.CharField(_("tier"), max_length=20, choices=Tier.choices, default=Tier.GENERAL)
+    # Never in the future (checked by the services and the import: "today" is not a constant
+    # a database constraint could hold).
+    birthday = models.DateField(_("birthday"), null=True, blank=True)
+    # What the customer prefers ("prefers calls after 18:00", "eco packaging"): short free
+    # texts agents and imports add [S0 §03 customer profile]. A JSON list, so it works on the
+    # embedded SQLite too.
+    preference_tags = models.JSONField(_("preference tags"), default=list, blank=True)
     # Optimistic concurrency (the API's ETag/If-Match): bumped by every service change.
     version = models.PositiveIntegerField(_("version"), default=1)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -38,6 +58,7 @@ class Customer(models.Model):
         ordering = ["name", "pk"]
         permissions = [
             ("view_customer_contact", _("Can see customers' phone numbers and e-mail addresses")),
+            ("import_customers", _("Can import customers from a CSV file")),
         ]
 
     def __str__(self) -> str:
@@ -48,6 +69,8 @@ class CustomerAction(models.TextChoices):
     TIER_CHANGED = "customer.tier_changed", _("Tier changed")
     CONTACT_UPDATED = "customer.contact_updated", _("Contact details changed")
     PURCHASE_RECORDED = "customer.purchase_recorded", _("Purchase recorded")
+    REGISTERED = "customer.registered", _("Registered")
+    IMPORTED = "customer.imported", _("Imported")
 
 
 class CustomerEvent(AppendOnlyModel):

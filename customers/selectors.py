@@ -1,12 +1,23 @@
 """Read queries for customers, shared by pages and the API."""
 
-from dataclasses import dataclass
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Count, F, Max, Min, QuerySet, Sum, Window
+from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 
 from .models import Customer, CustomerSegment, Purchase, Tier
+
+# The profile shows this many latest orders; the API's /purchases/ pages through all.
+PROFILE_RECENT_PURCHASES = 20
+
+# What a search text must look like to be read as a phone number: digits with the usual
+# separators, at least five digits (fewer would be a fragment of a name or an order).
+_PHONE_TEXT = re.compile(r"^\+?[\d\s\-()]{5,40}$")
 
 
 def customers_named(text: str, *, limit: int = 10) -> QuerySet[Customer]:
@@ -56,6 +67,11 @@ def customer_segment_explanation(customer: Customer) -> SegmentExplanation | Non
         segment = customer.segment
     except CustomerSegment.DoesNotExist:
         return None
+    return segment_explanation(segment)
+
+
+def segment_explanation(segment: CustomerSegment) -> SegmentExplanation:
+    """A computed segment read against the rule of its run (no query once `run` is loaded)."""
     rule = segment.run.rule
     weights = {
         name: Decimal(rule[f"{name}_weight"])
@@ -110,3 +126,83 @@ def customer_segment_explanation(customer: Customer) -> SegmentExplanation | Non
         Tier.GENERAL: int(rule["general_min_score"]),
     }.get(segment.segment)
     return SegmentExplanation(segment=segment, inputs=inputs, threshold=threshold)
+
+
+def customer_search(text: str) -> QuerySet[Customer]:
+    """The customer list's search: a name by any part of it (Chinese too), an e-mail
+    address or a phone number only whole. Exact matching of contact details lets an agent
+    find the caller whose address or number they were given without letting them fish
+    for customers by a fragment (contact details are masked for agents)."""
+    text = (text or "").strip()
+    customers = Customer.objects.all()
+    if not text:
+        return customers.order_by("name", "pk")
+    if "@" in text:
+        return customers.filter(email__iexact=text).order_by("name", "pk")
+    if _PHONE_TEXT.match(text):
+        digits = re.sub(r"[\s\-()]", "", text)
+        return customers.filter(phone__in={text, digits}).order_by("name", "pk")
+    return customers.filter(name__icontains=text).order_by("name", "pk")
+
+
+@dataclass(frozen=True)
+class SpendInCurrency:
+    currency: str
+    total: Decimal
+    orders: int
+    first_purchase_at: object
+    last_purchase_at: object
+
+
+@dataclass
+class PurchaseHistory:
+    """Lifetime spend per currency (never converted) and the latest orders."""
+
+    spend: list[SpendInCurrency] = field(default_factory=list)
+    recent: list[Purchase] = field(default_factory=list)
+
+    @property
+    def orders(self) -> int:
+        return sum(item.orders for item in self.spend)
+
+
+def purchase_histories(*, customer_ids: Sequence[int], user=None) -> dict[int, PurchaseHistory]:
+    """Each customer's lifetime spend and latest PROFILE_RECENT_PURCHASES orders: two
+    queries for any number of customers (the latest orders by a window per customer)."""
+    histories: dict[int, PurchaseHistory] = defaultdict(PurchaseHistory)
+    totals = (
+        Purchase.objects.filter(customer_id__in=customer_ids)
+        .values("customer_id", "currency")
+        .annotate(
+            total=Sum("amount"),
+            orders=Count("pk"),
+            first=Min("purchased_at"),
+            last=Max("purchased_at"),
+        )
+        .order_by("customer_id", "-total", "currency")
+    )
+    for row in totals:
+        histories[row["customer_id"]].spend.append(
+            SpendInCurrency(row["currency"], row["total"], row["orders"], row["first"], row["last"])
+        )
+    recent = (
+        Purchase.objects.filter(customer_id__in=customer_ids)
+        .annotate(
+            position=Window(
+                RowNumber(),
+                partition_by=[F("customer_id")],
+                order_by=[F("purchased_at").desc(), F("pk").desc()],
+            )
+        )
+        .filter(position__lte=PROFILE_RECENT_PURCHASES)
+        .order_by("customer_id", "position")
+    )
+    for purchase in recent:
+        histories[purchase.customer_id].recent.append(purchase)
+    return dict(histories)
+
+
+def segment_explanations(*, customer_ids: Sequence[int], user=None) -> dict:
+    """Each classified customer's segment explained (one query)."""
+    segments = CustomerSegment.objects.filter(customer_id__in=customer_ids).select_related("run")
+    return {segment.customer_id: segment_explanation(segment) for segment in segments}

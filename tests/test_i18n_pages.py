@@ -126,7 +126,13 @@ def chinese_desk(db):
         team=team,
     )
     data = frozenset({agent.username, manager.username, customer.email})
-    return {"manager": manager, "ticket": ticket, "complaint": complaint, "data": data}
+    return {
+        "manager": manager,
+        "ticket": ticket,
+        "complaint": complaint,
+        "customer": customer,
+        "data": data,
+    }
 
 
 def main_pages(desk) -> dict[str, str]:
@@ -140,6 +146,8 @@ def main_pages(desk) -> dict[str, str]:
         "approvals": reverse("complaints:approvals"),
         "reply scripts": reverse("complaints:scripts"),
         "SLA dashboard": reverse("sla:dashboard"),
+        "customers": reverse("customers:list"),
+        "customer profile": reverse("customers:profile", args=[desk["customer"].pk]),
     }
 
 

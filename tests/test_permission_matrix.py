@@ -43,6 +43,8 @@ PAGES: dict[str, tuple] = {
     "complaints:contact": ("login", "POST 302", "POST 302", "POST 302", "POST 302"),
     "complaints:decide": ("login", "POST 302", "POST 302", "POST 302", "POST 302"),
     "complaints:list": ("login", 200, 200, 200, 200),
+    "customers:list": ("login", 200, 200, 200, 200),
+    "customers:profile": ("login", 200, 200, 200, 200),
     "complaints:monthly": ("login", 403, 200, 200, 200),
     "complaints:monthly_csv": ("login", 403, 200, 200, 200),
     "complaints:monthly_latest": ("login", 403, 302, 302, 302),
@@ -258,6 +260,7 @@ def page_arguments(name, pattern, world) -> dict:
             survey_token(world.survey) if name == "quality:survey" else world.acceptance_token
         ),
         "inspection_id": world.inspection.pk,
+        "pk": world.customer.pk,  # customers:profile
     }
     return {name: values[name] for name in pattern.pattern.converters}
 

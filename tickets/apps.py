@@ -7,10 +7,21 @@ class TicketsConfig(AppConfig):
     verbose_name = _("Tickets")
 
     def ready(self) -> None:
+        from customers.profile import register_profile_section
         from servicedesk.outbox.delivery import register_attachment_loader
         from servicedesk.templatetags.desk import register_event_field, register_event_model
 
         from .models import Attachment, Channel, Complexity, Kind, Priority, Status, Ticket
+        from .profile import customer_tickets, customer_tickets_json
+
+        register_profile_section(
+            "tickets",
+            _("Tickets"),
+            customer_tickets,
+            "tickets/_profile_tickets.html",
+            order=40,
+            serialize=customer_tickets_json,
+        )
 
         # How the ticket's audited fields read in the timeline (the pages' template tags
         # are foundation and know no app's models).

@@ -1,0 +1,49 @@
+"""Customer pages: the list with its search, and the profile."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from .masking import customer_contact_for
+from .models import Customer
+from .profile import customer_profile_sections, render_profile_sections
+from .selectors import customer_search
+
+VIEW_PERMISSION = "customers.view_customer"
+LIST_PAGE_SIZE = 25
+# A search text longer than this is no name, address or number.
+SEARCH_MAX_LENGTH = 200
+
+
+def _require_view_permission(request) -> None:
+    if not request.user.has_perm(VIEW_PERMISSION):
+        raise PermissionDenied
+
+
+@login_required
+@require_GET
+def customer_list(request):
+    _require_view_permission(request)
+    text = request.GET.get("q", "")[:SEARCH_MAX_LENGTH].strip()
+    page = Paginator(customer_search(text), LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [(customer, customer_contact_for(request.user, customer)) for customer in page]
+    return render(request, "customers/list.html", {"q": text, "page": page, "rows": rows})
+
+
+@login_required
+@require_GET
+def profile(request, pk: int):
+    _require_view_permission(request)
+    customer = Customer.objects.filter(pk=pk).first()
+    if customer is None:
+        raise Http404
+    filled = customer_profile_sections(customer_ids=[customer.pk], user=request.user)
+    context = {
+        "customer": customer,
+        "contact": customer_contact_for(request.user, customer),
+        "sections": render_profile_sections(request, customer, filled[customer.pk]),
+    }
+    return render(request, "customers/profile.html", context)

@@ -1,0 +1,119 @@
+"""The customer profile page: what it gathers, who sees what, and its fixed query count."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from customers.models import CustomerKind, Purchase
+from customers.profile import PROFILE_SECTIONS
+from customers.segmentation import customer_segments_compute
+from tests.factories import TicketFactory
+
+
+def profile_url(customer) -> str:
+    return reverse("customers:profile", args=[customer.pk])
+
+
+@pytest.fixture
+def agent_client(client, agent):
+    client.force_login(agent)
+    return client
+
+
+def test_the_agreed_url_names_the_profile_by_customer_id(customer):
+    assert profile_url(customer) == f"/customers/{customer.pk}/"
+    assert reverse("customers:list") == "/customers/"
+
+
+def buy(customer, number, amount, days_ago, currency="CNY"):
+    return Purchase.objects.create(
+        customer=customer,
+        order_number=f"SO-{number}",
+        amount=Decimal(amount),
+        currency=currency,
+        purchased_at=timezone.now() - timedelta(days=days_ago),
+    )
+
+
+def test_profile_gathers_kind_contacts_language_birthday_tags_spend_and_tickets(
+    agent_client, customer, team
+):
+    customer.kind = CustomerKind.PERSON
+    customer.birthday = timezone.localdate().replace(year=1990)
+    customer.preference_tags = ["晚上来电", "eco packaging"]
+    customer.save()
+    buy(customer, 1, "120.00", 3)
+    buy(customer, 2, "80.50", 30)
+    buy(customer, 3, "10.00", 2, currency="USD")
+    TicketFactory(customer=customer, team=team, subject="Washer leaks")
+    TicketFactory(customer=customer, subject="Another team's ticket")
+
+    page = agent_client.get(profile_url(customer)).content.decode()
+
+    assert "Zhang Wei" in page
+    assert "Person" in page
+    assert "1990-" in page
+    assert "晚上来电" in page and "eco packaging" in page
+    # Contacts masked for an agent (no contact permission).
+    assert "z***@example.com" in page and "138****5678" in page
+    assert "zhang.wei@example.com" not in page
+    # Lifetime spend per currency, never converted; every order listed.
+    assert "200.50 CNY" in page and "10.00 USD" in page
+    assert "SO-1" in page and "SO-3" in page
+    # Only the tickets this agent may see.
+    assert "Washer leaks" in page
+    assert "Another team&#x27;s ticket" not in page and "Another team's ticket" not in page
+
+
+def test_supervisor_sees_contacts_in_full(client, supervisor, customer):
+    client.force_login(supervisor)
+    page = client.get(profile_url(customer)).content.decode()
+    assert "zhang.wei@example.com" in page and "13812345678" in page
+
+
+def test_profile_explains_the_value_class(agent_client, customer):
+    for number in range(12):
+        buy(customer, number, "1000.00", number + 1)
+    customer_segments_compute(actor=None)
+    page = agent_client.get(profile_url(customer)).content.decode()
+    assert "Important" in page
+    assert "Spend in the last 365 days" in page
+    assert "Score" in page
+
+
+def test_profile_of_an_unknown_customer_is_404(agent_client):
+    assert agent_client.get("/customers/999999/").status_code == 404
+
+
+def test_profile_needs_the_customer_view_permission(client, customer, django_user_model):
+    user = django_user_model.objects.create_user("nobody", password="x")
+    client.force_login(user)
+    assert client.get(profile_url(customer)).status_code == 403
+
+
+def test_tickets_complaints_and_surveys_are_sections_their_apps_register():
+    # customers imports none of them (layers): the sections come from their AppConfig.ready.
+    assert {"segment", "purchases", "tickets"} <= set(PROFILE_SECTIONS)
+    assert PROFILE_SECTIONS["tickets"].template.startswith("tickets/")
+
+
+# session, user, permissions (2), the customer (1), the segment section (1), purchases (2:
+# totals, latest orders), tickets (3: the agent's teams, counts by channel, latest tickets):
+# 4 + 1 + 1 + 2 + 3.
+PROFILE_QUERIES = 11
+
+
+@pytest.mark.parametrize("ticket_count", [1, 20])
+def test_profile_query_count_does_not_grow_with_tickets_or_orders(
+    agent_client, customer, team, ticket_count, django_assert_num_queries
+):
+    TicketFactory.create_batch(ticket_count, customer=customer, team=team)
+    for number in range(ticket_count):
+        buy(customer, number, "10.00", number + 1)
+    with django_assert_num_queries(PROFILE_QUERIES):
+        response = agent_client.get(profile_url(customer))
+    assert response.status_code == 200
+    assert response.content.decode().count('class="reference"') == ticket_count
