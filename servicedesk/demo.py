@@ -14,12 +14,15 @@ from their AppConfig.ready(); each step is called
 once per run with the `Demo` built here.
 """
 
+import os
 import random
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
@@ -72,6 +75,22 @@ class Demo:
     customers: list[Customer] = field(default_factory=list)
     categories: dict[str, Category] = field(default_factory=dict)
     tickets: list[Ticket] = field(default_factory=list)
+    # Read once per run, not once per ticket: nothing the seed does changes them.
+    templates: dict[str, IntakeTemplate] = field(default_factory=dict)
+    channel_teams: dict[str, Team | None] = field(default_factory=dict)
+    team_members: dict[int, list] = field(default_factory=dict)
+
+    def team_for_channel(self, channel: str) -> Team | None:
+        if channel not in self.channel_teams:
+            self.channel_teams[channel] = services.team_for_channel(channel)
+        return self.channel_teams[channel]
+
+    def members_of(self, team: Team | None) -> list:
+        if team is None:
+            return []
+        if team.pk not in self.team_members:
+            self.team_members[team.pk] = list(team.members.order_by("pk"))
+        return self.team_members[team.pk]
 
 
 def _pick(rng: random.Random, weights: dict):
@@ -96,6 +115,7 @@ def seed_demo(
     _seed_staff(demo)
     _seed_customers(demo)
     _seed_categories(demo)
+    demo.templates = IntakeTemplate.objects.in_bulk(field_name="slug")
     now = timezone.now()
     for index in range(ticket_count):
         demo.tickets.append(_seed_ticket(demo, now))
@@ -107,19 +127,25 @@ def seed_demo(
 
 
 def _seed_staff(demo: Demo) -> None:
+    # PBKDF2 takes a good part of a second per password, and hashlib lets go of the GIL
+    # while it works: hash the demo passwords side by side, one per core.
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        hashes = list(pool.map(make_password, [password for _name, password, *_rest in STAFF]))
     for name, channels in TEAMS.items():
         team, _created = Team.objects.get_or_create(name=name)
         team.channels = [str(channel) for channel in channels]
         team.save()
         demo.teams[name] = team
-    for username, password, role, full_name, level, teams, supervised in STAFF:
+    for (username, _password, role, full_name, level, teams, supervised), hashed in zip(
+        STAFF, hashes, strict=True
+    ):
         user, _created = User.objects.get_or_create(username=username)
         user.first_name, user.last_name = full_name, ""
         user.email = f"{username}@servicedesk.example.cn"
         user.is_active = True
         user.is_staff = role == Role.ADMINISTRATOR
         user.is_superuser = role == Role.ADMINISTRATOR
-        user.set_password(password)
+        user.password = hashed
         user.save()
         user.groups.set([Group.objects.get(name=role)])
         StaffProfile.objects.update_or_create(
@@ -179,12 +205,12 @@ def _seed_ticket(demo: Demo, now) -> Ticket:
     root = path.split("/")[0]
     template = None
     if rng.random() < 0.7:
-        template = IntakeTemplate.objects.filter(slug=TEMPLATE_FOR_CATEGORY.get(root, "")).first()
+        template = demo.templates.get(TEMPLATE_FOR_CATEGORY.get(root, ""))
     channel = _pick(rng, CHANNEL_WEIGHTS)
-    team = services.team_for_channel(channel)  # each channel's team [S1 §2.1]
+    team = demo.team_for_channel(channel)  # each channel's team [S1 §2.1]
     # Calls and chats are typed in by an agent of the team; e-mail, forms and API arrive alone.
     typed_in = channel in (Channel.PHONE, Channel.CHAT, Channel.COMPLAINT_HOTLINE)
-    members = list(team.members.all()) if team else []
+    members = demo.members_of(team)
     actor = rng.choice(members) if typed_in and members else None
     priority = _pick(rng, PRIORITY_WEIGHTS)
     ticket = services.ticket_create(
@@ -211,7 +237,7 @@ def _work_ticket(demo: Demo, ticket: Ticket, *, english: bool, target: str, now)
     """Take the ticket to `target` the way agents would, then spread it over time."""
     rng = demo.rng
     language = Language.EN if english else Language.ZH_HANS
-    members = list(ticket.team.members.all()) if ticket.team else []
+    members = demo.members_of(ticket.team)
     agent = rng.choice(members) if members else demo.staff["agent"]
     # Steps with a time: messages get that time, status steps set the ticket's timestamps.
     steps: list[tuple[str, object]] = []
