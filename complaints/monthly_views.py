@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from .analysis import Month, complaint_monthly_analysis_generate, monthly_analysis_for
+from .loyalty import LOYALTY_WINDOW_DAYS, after_complaint_loyalty
 from .models import (
     RECORDED_STAGES,
     RootCause,
@@ -81,6 +82,8 @@ def _monthly_context(request, month: Month) -> dict:
         "chart": _chart(data),
         "stage_times": stage_times,
         "can_store": request.user.has_perm("complaints.approve_compensation"),
+        "loyalty": after_complaint_loyalty(month),
+        "loyalty_window_days": LOYALTY_WINDOW_DAYS,
     }
 
 
