@@ -47,6 +47,19 @@ class Customer(models.Model):
     # texts agents and imports add [S0 §03 customer profile]. A JSON list, so it works on the
     # embedded SQLite too.
     preference_tags = models.JSONField(_("preference tags"), default=list, blank=True)
+    # Care contacts (return visits, greetings) stop while this is set [S1 §5.2: no
+    # over-marketing]; who recorded it is kept beside it and in the customer's history.
+    care_opted_out_at = models.DateTimeField(
+        _("opted out of care contacts at"), null=True, blank=True
+    )
+    care_opted_out_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("opt-out recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     # Optimistic concurrency (the API's ETag/If-Match): bumped by every service change.
     version = models.PositiveIntegerField(_("version"), default=1)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -71,6 +84,8 @@ class CustomerAction(models.TextChoices):
     PURCHASE_RECORDED = "customer.purchase_recorded", _("Purchase recorded")
     REGISTERED = "customer.registered", _("Registered")
     IMPORTED = "customer.imported", _("Imported")
+    CARE_OPTED_OUT = "customer.care_opted_out", _("Opted out of care contacts")
+    CARE_OPTED_IN = "customer.care_opted_in", _("Opted in to care contacts again")
 
 
 class CustomerEvent(AppendOnlyModel):

@@ -19,7 +19,7 @@ from servicedesk.exceptions import ConflictError, PreconditionFailed, Validation
 from servicedesk.text import require_single_line
 
 from .models import Customer, CustomerAction, CustomerEvent, Language, Purchase, Tier
-from .signals import customer_tier_changed
+from .signals import customer_care_opted_out, customer_tier_changed
 
 MSG_NAME_REQUIRED = _("A customer needs a name.")
 MSG_UNKNOWN_LANGUAGE = _("Unknown language.")
@@ -33,6 +33,7 @@ MSG_NEGATIVE_AMOUNT = _("The amount cannot be negative.")
 MSG_CURRENCY = _("“%(currency)s” is not an ISO 4217 currency code; give one such as CNY.")
 MSG_PURCHASE_IN_FUTURE = _("The purchase time lies in the future.")
 MSG_ORDER_RECORDED = _("Order %(order)s is already recorded for this customer.")
+MSG_OPT_OUT_REASON_REQUIRED = _("Say how the customer asked (call, e-mail, letter…).")
 
 # A reporting system's clock may run a little ahead of ours.
 PURCHASE_CLOCK_SKEW = timedelta(minutes=5)
@@ -227,3 +228,56 @@ def purchase_record(
         },
     )
     return purchase
+
+
+@transaction.atomic
+def customer_care_opt_out(*, customer: Customer, actor, reason: str) -> Customer:
+    """Record that the customer wants no care contacts (return visits, greetings) [S1 §5.2]:
+    who and when on the customer, the history event with how they asked. Open care tasks
+    are skipped by the care programme in this transaction; an opt-out already recorded
+    stays as it was."""
+    if not (reason or "").strip():
+        raise ValidationError(MSG_OPT_OUT_REASON_REQUIRED, field="reason")
+    customer = _lock(customer, None)
+    if customer.care_opted_out_at is not None:
+        return customer
+    now = timezone.now()
+    customer.care_opted_out_at = now
+    customer.care_opted_out_by = actor if actor is not None and actor.is_authenticated else None
+    _save_with_event(
+        customer,
+        customer.care_opted_out_by,
+        CustomerAction.CARE_OPTED_OUT,
+        {
+            "care_opted_out_at": (None, now.isoformat()),
+            "care_opted_out_by": (None, customer.care_opted_out_by_id),
+        },
+        reason.strip(),
+    )
+    customer_care_opted_out.send(sender=Customer, customer=customer, actor=actor, at=now)
+    return customer
+
+
+@transaction.atomic
+def customer_care_opt_in(*, customer: Customer, actor, reason: str) -> Customer:
+    """The customer asked for care contacts again: the opt-out is lifted (and kept in the
+    history); contacts planned from now on reach them."""
+    if not (reason or "").strip():
+        raise ValidationError(MSG_OPT_OUT_REASON_REQUIRED, field="reason")
+    customer = _lock(customer, None)
+    if customer.care_opted_out_at is None:
+        return customer
+    changes = {
+        "care_opted_out_at": (customer.care_opted_out_at.isoformat(), None),
+        "care_opted_out_by": (customer.care_opted_out_by_id, None),
+    }
+    customer.care_opted_out_at = None
+    customer.care_opted_out_by = None
+    _save_with_event(
+        customer,
+        actor if actor is not None and actor.is_authenticated else None,
+        CustomerAction.CARE_OPTED_IN,
+        changes,
+        reason.strip(),
+    )
+    return customer

@@ -14,3 +14,7 @@ customer_tier_changed = Signal()
 # keyword arguments: customers (a QuerySet of them, so a receiver can join it in the
 # database instead of loading them), actor (None: a scheduled run), at.
 customers_tier_changed = Signal()
+
+# A customer opted out of care contacts; keyword arguments: customer, actor, at. The care
+# programme skips the customer's open care tasks in the same transaction.
+customer_care_opted_out = Signal()

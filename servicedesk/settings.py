@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "complaints",
     "plans",
     "quality",
+    "care",
 ]
 
 MIDDLEWARE = [
@@ -282,6 +283,13 @@ CELERY_BEAT_SCHEDULE["complaints-monthly-analysis"] = {
 CELERY_BEAT_SCHEDULE["customers-segmentation"] = {
     "task": "customers.tasks.customer_segments_compute_task",
     "schedule": crontab(minute=45, hour=18),
+    "options": {"expires": 12 * 3600.0, "expire_seconds": 12 * 3600},
+}
+# The care programme's daily plan (care/planning.py): return visits and greetings, at
+# 01:30 UTC (09:30 in Asia/Shanghai: messages arrive in the morning, tasks for the day).
+CELERY_BEAT_SCHEDULE["care-daily-plan"] = {
+    "task": "care.tasks.care_day_plan_task",
+    "schedule": crontab(minute=30, hour=1),
     "options": {"expires": 12 * 3600.0, "expire_seconds": 12 * 3600},
 }
 # Currencies a complaint compensation may be granted in (approval limits are per currency).

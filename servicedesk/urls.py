@@ -26,6 +26,7 @@ urlpatterns = [
     path("staff/", include("staff.urls")),
     path("plans/", include("plans.urls")),
     path("quality/", include("quality.urls")),
+    path("care/", include("care.urls")),
     path("api/v1/", include("servicedesk.api_urls")),
 ]
 

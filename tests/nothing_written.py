@@ -21,6 +21,7 @@ PROJECT_APPS = (
     "complaints",
     "plans",
     "quality",
+    "care",
 )
 # Written on every authenticated API request, refused or not (informational, see
 # servicedesk/api/authentication.py): not part of the change the request asked for.

@@ -148,6 +148,7 @@ def main_pages(desk) -> dict[str, str]:
         "SLA dashboard": reverse("sla:dashboard"),
         "customers": reverse("customers:list"),
         "customer profile": reverse("customers:profile", args=[desk["customer"].pk]),
+        "care tasks": reverse("care:tasks"),
     }
 
 

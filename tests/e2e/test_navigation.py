@@ -63,6 +63,7 @@ MANAGER_PAGES = {
     "Improvement measures": "/plans/measures/",
     "My scorecard": "/quality/scorecard/",
     "Scorecards": "/quality/scorecards/",
+    "Care tasks": "/care/tasks/",
     "API docs": "/api/v1/docs/",
     "Reply scripts": "/complaints/scripts/",
 }
@@ -108,6 +109,7 @@ def test_each_role_sees_only_its_pages_and_the_administrator_reaches_the_admin(
         "New ticket",
         "Complaints",
         "My scorecard",
+        "Care tasks",
         "Reply scripts",
     ]
     phone.context.clear_cookies()

@@ -21,8 +21,8 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Calendar, Target
-from .official_models import OfficialYear
+from .models import Calendar, ExceptionKind, Target
+from .official_models import OfficialDate, OfficialYear
 
 MSG_NEXT_YEAR_MISSING = _(
     "The working calendar “%(calendar)s” has no official holidays or make-up workdays "
@@ -108,6 +108,18 @@ def imported_dates(country: str, years) -> dict[int, list[tuple[date, str]]]:
         if day is not None:
             dates.append((day, kind))
     return result
+
+
+def imported_holiday_name(country: str, day: date) -> str:
+    """The name an imported official year gives a holiday ("" if none is imported)."""
+    return (
+        OfficialDate.objects.filter(
+            official_year__country=country, date=day, kind=ExceptionKind.HOLIDAY
+        )
+        .values_list("name", flat=True)
+        .first()
+        or ""
+    )
 
 
 # Who is warned on the queue and the dashboard: managers (they see every ticket) and the

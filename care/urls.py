@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "care"
+
+urlpatterns = [
+    path("tasks/", views.care_tasks, name="tasks"),
+    path("tasks/<int:pk>/done/", views.care_task_done, name="task_done"),
+    path("tasks/<int:pk>/skip/", views.care_task_skipped, name="task_skip"),
+]
