@@ -135,8 +135,9 @@ def _insert(rows: QuerySet) -> int:
     select, params = rows.query.get_compiler(connection=connection).as_sql()
     table = CareContact._meta.db_table
     sql = (
-        f"INSERT INTO {quoted([table])} ({quoted(column for column, _alias in _COLUMNS)}) "  # nosec B608
-        f"{select} ON CONFLICT DO NOTHING"
+        f"INSERT INTO {quoted([table])} ({quoted(column for column, _alias in _COLUMNS)}) "  # noqa: S608  # nosec B608
+        # "WHERE true": SQLite reads ON after a bare SELECT … FROM as a join's ON.
+        f"SELECT * FROM ({select}) AS candidates WHERE true ON CONFLICT DO NOTHING"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
