@@ -56,6 +56,7 @@ FITTED = {"/tickets/", "/tickets/new/", "/complaints/", "/sla/"}
 MANAGER_PAGES = {
     "Queue": "/tickets/",
     "New ticket": "/tickets/new/",
+    "Customers": "/customers/",
     "SLA": "/sla/",
     "Complaints": "/complaints/",
     "Approvals": "/complaints/approvals/",
@@ -107,6 +108,7 @@ def test_each_role_sees_only_its_pages_and_the_administrator_reaches_the_admin(
     assert menu_links(phone) == [
         "Queue",
         "New ticket",
+        "Customers",
         "Complaints",
         "My scorecard",
         "Care tasks",
