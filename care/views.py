@@ -6,8 +6,10 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from customers.models import Customer
+from customers.services import customer_care_opt_in, customer_care_opt_out
 from servicedesk.exceptions import ServiceDeskError
 
 from .models import CareContact
@@ -73,3 +75,31 @@ def care_task_done(request, pk: int):
 @require_POST
 def care_task_skipped(request, pk: int):
     return _handle(request, pk, care_task_skip, _("The care task was skipped."))
+
+
+class OptOutForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("How the customer asked"),
+        max_length=500,
+        widget=forms.TextInput(attrs={"placeholder": gettext_lazy("e.g. on the phone today")}),
+    )
+
+
+@login_required
+@permission_required(PERMISSION, raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def care_opt_out(request, pk: int):
+    """Record the customer's opt-out of care contacts, or lift it, with how they asked."""
+    customer = get_object_or_404(Customer, pk=pk)
+    form = OptOutForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        service = customer_care_opt_in if customer.care_opted_out_at else customer_care_opt_out
+        try:
+            service(customer=customer, actor=request.user, reason=form.cleaned_data["reason"])
+        except ServiceDeskError as error:
+            form.add_error("reason", error.message)
+        else:
+            messages.success(request, _("The customer's choice about care contacts is recorded."))
+            return redirect("customers:profile", pk=customer.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "care/opt_out.html", {"customer": customer, "form": form}, status=status)

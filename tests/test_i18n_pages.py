@@ -149,6 +149,7 @@ def main_pages(desk) -> dict[str, str]:
         "customers": reverse("customers:list"),
         "customer profile": reverse("customers:profile", args=[desk["customer"].pk]),
         "care tasks": reverse("care:tasks"),
+        "care opt-out": reverse("care:opt_out", args=[desk["customer"].pk]),
     }
 
 

@@ -101,9 +101,9 @@ def test_tickets_complaints_and_surveys_are_sections_their_apps_register():
 
 
 # session, user, permissions (2), the customer (1), the segment section (1), purchases (2:
-# totals, latest orders), tickets (3: the agent's teams, counts by channel, latest tickets):
-# 4 + 1 + 1 + 2 + 3.
-PROFILE_QUERIES = 11
+# totals, latest orders), tickets (3: the agent's teams, counts by channel, latest tickets),
+# care contacts (1): 4 + 1 + 1 + 2 + 3 + 1.
+PROFILE_QUERIES = 12
 
 
 @pytest.mark.parametrize("ticket_count", [1, 20])
