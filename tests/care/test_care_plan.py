@@ -202,3 +202,40 @@ def test_beat_runs_the_plan_every_morning():
     entry = settings.CELERY_BEAT_SCHEDULE["care-daily-plan"]
     assert entry["task"] == care_day_plan_task.name
     assert (entry["schedule"].hour, entry["schedule"].minute) == ({1}, {30})
+
+
+def test_only_the_holidays_named_in_the_settings_are_greeted(rules, plan_day):
+    rules.holiday_calendar = Calendar.objects.get(name="CN working calendar")
+    rules.greeted_holidays = ["国庆"]  # a word of the name, in either language
+    rules.save()
+    customer = CustomerFactory()
+    for day in (date(2027, 9, 15), date(2027, 10, 1)):  # Mid-Autumn, National Day
+        plan_day(day)
+    assert list(
+        CareContact.objects.filter(customer=customer).values_list("occasion", flat=True)
+    ) == ["holiday:2027-10-01"]
+
+
+# session, user, permissions (2), the tasks with their customers, teams and assignees (1).
+CARE_PAGE_QUERIES = 5
+
+
+@pytest.mark.parametrize("tasks", [1, 20])
+def test_the_care_task_page_costs_the_same_for_1_or_20_tasks(
+    rules, agent, team, client, tasks, django_assert_num_queries
+):
+    for number in range(tasks):
+        CareContact.objects.create(
+            customer=CustomerFactory(),
+            kind=CareKind.BIRTHDAY,
+            occasion=f"birthday:{number}",
+            delivery=CareDelivery.TASK,
+            status=CareStatus.SCHEDULED,
+            planned_on=date(2027, 10, 1),
+            due_on=date(2027, 10, 4),
+            team=team,
+        )
+    client.force_login(agent)
+    with django_assert_num_queries(CARE_PAGE_QUERIES):
+        response = client.get("/care/tasks/")
+    assert response.content.decode().count('class="care-task"') == tasks
