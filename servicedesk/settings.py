@@ -158,6 +158,11 @@ STORAGES = {
 
 # Attachments: the limit and the allow-list are product rules, not web-server rules.
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# Files one reply may carry (each within ATTACHMENT_MAX_BYTES).
+ATTACHMENTS_PER_MESSAGE = env.int("ATTACHMENTS_PER_MESSAGE", default=10)
+# The ticket page warns that a colleague is writing for this long after their last
+# keystroke (tickets/presence.py); the composer beats and the page polls more often.
+TICKET_PRESENCE_SECONDS = env.int("TICKET_PRESENCE_SECONDS", default=20)
 ATTACHMENT_ALLOWED_CONTENT_TYPES = env.list(
     "ATTACHMENT_ALLOWED_CONTENT_TYPES",
     default=[

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from servicedesk.admin import ReadOnlyAdmin
 
-from .models import Category, IntakeTemplate, Tag, Ticket, TicketEvent
+from .models import CannedReply, Category, IntakeTemplate, Tag, Ticket, TicketEvent
 
 
 @admin.register(Category)
@@ -16,6 +16,13 @@ class CategoryAdmin(admin.ModelAdmin):
 class IntakeTemplateAdmin(admin.ModelAdmin):
     list_display = ("name", "name_en", "slug", "kind", "default_priority", "active")
     list_filter = ("kind", "active")
+
+
+@admin.register(CannedReply)
+class CannedReplyAdmin(admin.ModelAdmin):
+    list_display = ("title", "title_en", "kind", "category", "active", "position")
+    list_filter = ("kind", "active")
+    search_fields = ("title", "title_en", "body", "body_en")
 
 
 @admin.register(Tag)

@@ -186,17 +186,66 @@ class VersionedForm(forms.Form):
         self.ticket = ticket
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files under one name; the service checks each and how many."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data]
+        return [data] if data else []
+
+
 class ReplyForm(VersionedForm):
+    """The composer: a public reply or, by the button pressed, an internal note."""
+
+    REPLY = "reply"
+    NOTE = "note"
     form_name = "reply"
     body = forms.CharField(
-        label=_("Reply to the customer"), widget=forms.Textarea(attrs={"rows": 5})
+        label=_("Reply to the customer or note for colleagues"),
+        widget=forms.Textarea(attrs={"rows": 5}),
     )
-    file = forms.FileField(label=_("Attachment"), required=False)
+    file = MultipleFileField(label=_("Attachments"), required=False)
+    kind = forms.ChoiceField(
+        choices=((REPLY, _("Public reply")), (NOTE, _("Internal note"))),
+        required=False,
+        widget=forms.HiddenInput,
+    )
+
+    def clean_kind(self) -> str:
+        return self.cleaned_data.get("kind") or self.REPLY
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") == self.NOTE and cleaned.get("file"):
+            self.add_error("file", _("Files go with a public reply; send them to the customer."))
+        return cleaned
 
 
-class NoteForm(VersionedForm):
-    form_name = "note"
-    body = forms.CharField(label=_("Internal note"), widget=forms.Textarea(attrs={"rows": 3}))
+class TagsForm(VersionedForm):
+    form_name = "tags"
+    tags = forms.CharField(
+        label=_("Tags"),
+        required=False,
+        help_text=_("Separate tags with commas; a new word becomes a tag."),
+    )
+
+    def __init__(self, *args, tags=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("tags", ", ".join(tag.name for tag in tags))
+
+    def tag_names(self) -> list[str]:
+        # Chinese input methods type the full-width comma; both separate tags.
+        text = self.cleaned_data.get("tags", "").replace("，", ",").replace("、", ",")
+        return [name.strip() for name in text.split(",") if name.strip()]
 
 
 class AssignForm(VersionedForm):

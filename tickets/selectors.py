@@ -26,6 +26,7 @@ from .models import (
     OPEN_STATUSES,
     PRIORITY_RANK,
     Attachment,
+    CannedReply,
     Channel,
     Ticket,
     TicketEvent,
@@ -271,3 +272,62 @@ def agent_channel(user) -> str:
         if from_team.get(channel) in own:
             return channel
     return Channel.PHONE
+
+
+@dataclass(frozen=True)
+class CannedChoice:
+    pk: int
+    title: str
+    text: str
+
+
+def canned_replies_for(ticket: Ticket, *, page_language: str) -> list[CannedChoice]:
+    """The canned replies offered on this ticket (one query): of its kind or every kind,
+    of its category, a parent category or none; titled in the page's language, the text
+    in the customer's (the reply goes to them)."""
+    categories = []
+    node, seen = ticket.category, set()
+    while node is not None and node.pk not in seen:  # the page read this chain already
+        seen.add(node.pk)
+        categories.append(node.pk)
+        node = node.parent
+    replies = CannedReply.objects.filter(active=True).filter(
+        Q(kind="") | Q(kind=ticket.kind), Q(category=None) | Q(category__in=categories)
+    )
+    customer_language = ticket.customer.language if ticket.customer else page_language
+    return [
+        CannedChoice(
+            reply.pk,
+            reply.display_title(page_language),
+            reply.display_body(customer_language),
+        )
+        for reply in replies
+    ]
+
+
+@dataclass(frozen=True)
+class CustomerSummary:
+    open_count: int
+    recent: list
+
+
+CUSTOMER_RECENT_TICKETS = 5
+
+
+def customer_summary(user, ticket: Ticket) -> CustomerSummary | None:
+    """The ticket's customer at a glance (two queries): how many of their tickets are
+    open — all of them, a number reveals no other team's content — and their latest
+    other tickets this user may open."""
+    if ticket.customer_id is None:
+        return None
+    open_count = Ticket.objects.filter(
+        customer_id=ticket.customer_id, status__in=OPEN_STATUSES
+    ).count()
+    recent = list(
+        tickets_visible_to(user)
+        .filter(customer_id=ticket.customer_id)
+        .exclude(pk=ticket.pk)
+        .only("reference", "subject", "status", "created_at")
+        .order_by("-created_at", "-pk")[:CUSTOMER_RECENT_TICKETS]
+    )
+    return CustomerSummary(open_count, recent)

@@ -13,6 +13,8 @@ urlpatterns = [
     path("<str:reference>/reply/", views.reply, name="reply"),
     path("<str:reference>/note/", views.note, name="note"),
     path("<str:reference>/assign/", views.assign, name="assign"),
+    path("<str:reference>/tags/", views.tags, name="tags"),
+    path("<str:reference>/presence/", views.presence, name="presence"),
     path("<str:reference>/status/", views.change_status, name="status"),
     path("<str:reference>/priority/", views.change_priority, name="priority"),
     path(

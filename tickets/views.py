@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from customers.masking import customer_contact_for
 from customers.selectors import customers_named
 from servicedesk.exceptions import ServiceDeskError
+from servicedesk.templatetags.desk import person
 
 from .audit import EventAction
 from .bulk import ticket_bulk_assign, ticket_bulk_change_status
@@ -30,19 +31,22 @@ from .forms import (
     AssignForm,
     BulkChangeForm,
     NewTicketForm,
-    NoteForm,
     PriorityForm,
     QueueFilterForm,
     ReplyForm,
     StatusForm,
+    TagsForm,
     TemplateChoiceForm,
     add_service_error,
 )
 from .models import Attachment, IntakeTemplate, Ticket
+from .presence import colleagues_writing, presence_beat, presence_leave
 from .selectors import (
     agent_channel,
     agent_queue,
+    canned_replies_for,
     changed_rows,
+    customer_summary,
     queue_page_versions,
     ticket_for_user,
     ticket_timeline,
@@ -55,11 +59,15 @@ from .services import (
     ticket_create,
     ticket_note,
     ticket_reply,
+    ticket_update_details,
 )
 from .sla.selectors import ticket_clocks
 
 QUEUE_PAGE_SIZE = 25
 QUEUE_REFRESH_SECONDS = 20
+# How often the ticket page asks who else is writing, and the composer says it is.
+PRESENCE_POLL_SECONDS = 5
+PRESENCE_BEAT_SECONDS = 5
 # Invalid input re-renders the form; 422 tells htmx (configured in base.html) to swap it in.
 INVALID = 422
 CHANGE_PERMISSION = "tickets.change_ticket"
@@ -157,9 +165,10 @@ def _back_to_queue(request) -> str:
 def _render_ticket(request, ticket: Ticket, *, bound=None, status: int = 200):
     """The ticket page (or its htmx partial) with fresh forms, except `bound`, which keeps
     the agent's input and errors."""
+    tags = list(ticket.tags.all())
     forms = {
         "reply_form": ReplyForm(ticket=ticket),
-        "note_form": NoteForm(ticket=ticket),
+        "tags_form": TagsForm(ticket=ticket, tags=tags),
         "assign_form": AssignForm(ticket=ticket),
         "status_form": StatusForm(ticket=ticket),
         "priority_form": PriorityForm(ticket=ticket),
@@ -176,10 +185,15 @@ def _render_ticket(request, ticket: Ticket, *, bound=None, status: int = 200):
     ]
     context = {
         "ticket": ticket,
+        "tags": tags,
+        "customer_summary": customer_summary(request.user, ticket),
+        "canned_replies": canned_replies_for(ticket, page_language=request.LANGUAGE_CODE),
         "contact": customer_contact_for(request.user, ticket.customer) if ticket.customer else None,
         "timeline": timeline,
         "sla_clocks": ticket_clocks(ticket),
         "can_change": request.user.has_perm(CHANGE_PERMISSION),
+        "presence_poll_seconds": PRESENCE_POLL_SECONDS,
+        "presence_beat_seconds": PRESENCE_BEAT_SECONDS,
         **forms,
     }
     template = "tickets/_ticket.html" if request.htmx else "tickets/detail.html"
@@ -206,33 +220,85 @@ def detail(request, reference: str):
 
 @login_required
 @require_POST
-def reply(request, reference: str):
+def reply(request, reference: str, kind: str = ""):
+    """The composer: a public reply with its files, or an internal note (the button
+    pressed, or the note URL, says which)."""
     ticket = _ticket_for(request, reference, write=True)
-    form = ReplyForm(request.POST, request.FILES, ticket=ticket)
+    data = request.POST.copy()
+    if kind:
+        data["kind"] = kind
+    form = ReplyForm(data, request.FILES, ticket=ticket)
+    done = _("Reply sent.")
     if form.is_valid():
         try:
-            ticket_reply(
-                ticket=ticket,
-                actor=request.user,
-                body=form.cleaned_data["body"],
-                uploaded_file=form.cleaned_data["file"] or None,
-            )
+            if form.cleaned_data["kind"] == ReplyForm.NOTE:
+                done = _("Internal note added.")
+                note = ticket_note(
+                    ticket=ticket, actor=request.user, body=form.cleaned_data["body"]
+                )
+                _tell_mentions(request, note.mentions)
+            else:
+                ticket_reply(
+                    ticket=ticket,
+                    actor=request.user,
+                    body=form.cleaned_data["body"],
+                    uploaded_files=form.cleaned_data["file"],
+                )
         except ServiceDeskError as error:
             add_service_error(form, error)
-    return _after_change(request, reference, form, _("Reply sent."))
+        else:
+            presence_leave(ticket_id=ticket.pk, user=request.user)
+    return _after_change(request, reference, form, done)
+
+
+def _tell_mentions(request, mentions) -> None:
+    if mentions.notified:
+        messages.info(
+            request,
+            _("Told by e-mail: %(names)s.")
+            % {"names": ", ".join(person(user) for user in mentions.notified)},
+        )
+    if mentions.not_notified:
+        messages.warning(
+            request,
+            _("Not told, they cannot see this ticket: %(names)s.")
+            % {"names": ", ".join(person(user) for user in mentions.not_notified)},
+        )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def presence(request, reference: str):
+    """htmx: who else is writing on this ticket; a POST (the composer's heartbeat while
+    its owner types) also says that this user is."""
+    ticket = _ticket_for(request, reference, write=request.method == "POST")
+    if request.method == "POST":
+        presence_beat(ticket_id=ticket.pk, user=request.user)
+    names = colleagues_writing(ticket_id=ticket.pk, user=request.user)
+    return render(request, "tickets/_presence.html", {"names": names})
+
+
+def note(request, reference: str):
+    return reply(request, reference, kind=ReplyForm.NOTE)
 
 
 @login_required
 @require_POST
-def note(request, reference: str):
+def tags(request, reference: str):
     ticket = _ticket_for(request, reference, write=True)
-    form = NoteForm(request.POST, ticket=ticket)
+    form = TagsForm(request.POST, ticket=ticket)
     if form.is_valid():
         try:
-            ticket_note(ticket=ticket, actor=request.user, body=form.cleaned_data["body"])
+            ticket_update_details(
+                ticket=ticket,
+                actor=request.user,
+                changes={},
+                tags=form.tag_names(),
+                expected_version=form.cleaned_data["version"],
+            )
         except ServiceDeskError as error:
             add_service_error(form, error)
-    return _after_change(request, reference, form, _("Internal note added."))
+    return _after_change(request, reference, form, _("Tags saved."))
 
 
 @login_required

@@ -13,8 +13,10 @@ from .conftest import FILLED, member
 from .helpers import approved_plan
 
 # The ticket page of a ticket without messages: session, user, permissions (2), the user's
-# teams, the ticket, messages, events, SLA clocks, the team members it can be assigned to.
-TICKET_PAGE_WITHOUT_MESSAGES = 10
+# teams, the ticket, messages, events, SLA clocks, the team members it can be assigned to;
+# its tags, the canned replies offered, and the customer panel (open tickets counted, the
+# user's teams again, recent tickets; tests/tickets/test_pages_ticket.py says why).
+TICKET_PAGE_WITHOUT_MESSAGES = 15
 # The plan panel: the plan (with its ticket, template and case owner), its versions,
 # reviews, tasks (with their owners), template sections, acceptances, and the owners the
 # task form offers. None of them grows with the number of tasks.

@@ -4,6 +4,7 @@ attachments.
 
 import hashlib
 import mimetypes
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.db import transaction
@@ -19,6 +20,7 @@ from ..extensions import (
     HandlingAct,
     check_handling,
 )
+from ..mentions import notify_mentions
 from ..models import (
     Attachment,
     MessageKind,
@@ -33,7 +35,9 @@ from .common import (
     MSG_ATTACHMENT_TYPE,
     MSG_CLOSED_TICKET,
     MSG_EMPTY_BODY,
+    MSG_TOO_MANY_ATTACHMENTS,
     _lock,
+    _person,
     _touch,
 )
 from .handling import _apply_status
@@ -46,10 +50,16 @@ def _check_body(body: str) -> str:
 
 
 @transaction.atomic
-def ticket_reply(*, ticket: Ticket, actor, body: str, uploaded_file=None) -> TicketMessage:
-    """A public reply to the customer: meets first response, e-mails the customer; with
-    `uploaded_file`, the file is attached to the reply in the same transaction."""
+def ticket_reply(
+    *, ticket: Ticket, actor, body: str, uploaded_files: Sequence = ()
+) -> TicketMessage:
+    """A public reply to the customer: meets first response, e-mails the customer with
+    `uploaded_files` attached. The reply and its files are one change: every file is
+    checked (size, type, how many) before anything is written, so one refused file
+    refuses the reply and nothing is sent."""
     body = _check_body(body)
+    uploaded_files = [upload for upload in uploaded_files if upload is not None]
+    _check_uploads(uploaded_files)
     ticket = _lock(ticket)
     if ticket.status == Status.CLOSED:
         raise TransitionError(MSG_CLOSED_TICKET, field="body")
@@ -63,6 +73,7 @@ def ticket_reply(*, ticket: Ticket, actor, body: str, uploaded_file=None) -> Tic
         fields.append("first_response_at")
     _touch(ticket, *fields)
     record_event(ticket, actor, EventAction.REPLIED, after={"message": message.pk})
+    attachments = _attach_all(ticket, actor, uploaded_files, message)
     # Only a reply the outbox accepted for an address the customer has reaches them: a
     # customer without an e-mail address was sent nothing (complaint first contact waits).
     queued = None
@@ -74,27 +85,59 @@ def ticket_reply(*, ticket: Ticket, actor, body: str, uploaded_file=None) -> Tic
             body=body,
             ticket=ticket,
             dedupe_key=f"ticket.reply:{message.pk}",
+            # The e-mail sender attaches the files listed here (the reply's own).
+            payload={"attachment_ids": [a.pk for a in attachments]} if attachments else None,
         )
     sla.on_public_reply(ticket, at=message.created_at, delivered=queued is not None)
     if ticket.status == Status.NEW:
         # Answering a new ticket means someone is working it.
         _apply_status(ticket, actor, Status.NEW, Status.OPEN)
-    if uploaded_file is not None:
-        # A reply and its file are one change: if the file is refused, nothing is sent.
-        ticket_attach(ticket=ticket, actor=actor, uploaded_file=uploaded_file, message=message)
     return message
+
+
+def _check_uploads(uploaded_files: Sequence) -> None:
+    limit = settings.ATTACHMENTS_PER_MESSAGE
+    if len(uploaded_files) > limit:
+        raise ValidationError(
+            MSG_TOO_MANY_ATTACHMENTS % {"count": len(uploaded_files), "limit": limit},
+            field="file",
+        )
+    for upload in uploaded_files:
+        _check_upload(upload)
+
+
+def _attach_all(ticket: Ticket, actor, uploaded_files: Sequence, message) -> list[Attachment]:
+    """Store the files; if one fails, the ones stored before it are removed from storage
+    too (the transaction takes their rows back, Django has no on-rollback hook)."""
+    attachments: list[Attachment] = []
+    try:
+        for upload in uploaded_files:
+            attachments.append(
+                ticket_attach(ticket=ticket, actor=actor, uploaded_file=upload, message=message)
+            )
+    except Exception:
+        for attachment in attachments:
+            attachment.file.storage.delete(attachment.file.name)
+        raise
+    return attachments
 
 
 @transaction.atomic
 def ticket_note(*, ticket: Ticket, actor, body: str) -> TicketMessage:
-    """An internal note: never sent to the customer."""
+    """An internal note: never sent to the customer. The colleagues it @mentions who may
+    see the ticket are told by e-mail (tickets/mentions.py); the message carries
+    `mentions` (notified, not_notified) for the page to say so."""
     body = _check_body(body)
     ticket = _lock(ticket)
     message = TicketMessage.objects.create(
         ticket=ticket, kind=MessageKind.INTERNAL_NOTE, author=actor, body=body
     )
     _touch(ticket)
-    record_event(ticket, actor, EventAction.NOTED, after={"message": message.pk})
+    message.mentions = notify_mentions(ticket=ticket, actor=actor, message=message)
+    after = {"message": message.pk}
+    if message.mentions.notified:
+        after["mentioned"] = [_person(user) for user in message.mentions.notified]
+    record_event(ticket, actor, EventAction.NOTED, after=after)
     return message
 
 
@@ -126,15 +169,8 @@ def _sniffed_type(filename: str) -> str:
     return guessed or "application/octet-stream"
 
 
-@transaction.atomic
-def ticket_attach(
-    *, ticket: Ticket, actor, uploaded_file, message: TicketMessage | None = None
-) -> Attachment:
-    """Store a file through Django's storage API after checking size and type.
-
-    The declared content type and the one implied by the file name must both be on the
-    allow-list: a client cannot smuggle `evil.exe` by declaring it `image/png`.
-    """
+def _check_upload(uploaded_file) -> tuple[int, str]:
+    """The file's size and the content type its name implies, if both are allowed."""
     limit = settings.ATTACHMENT_MAX_BYTES
     size = uploaded_file.size or 0
     if size == 0:
@@ -151,6 +187,19 @@ def ticket_attach(
     for content_type in (declared or by_name, by_name):
         if content_type not in allowed:
             raise ValidationError(MSG_ATTACHMENT_TYPE % {"type": content_type}, field="file")
+    return size, by_name
+
+
+@transaction.atomic
+def ticket_attach(
+    *, ticket: Ticket, actor, uploaded_file, message: TicketMessage | None = None
+) -> Attachment:
+    """Store a file through Django's storage API after checking size and type.
+
+    The declared content type and the one implied by the file name must both be on the
+    allow-list: a client cannot smuggle `evil.exe` by declaring it `image/png`.
+    """
+    size, by_name = _check_upload(uploaded_file)
     ticket = _lock(ticket)
     digest = hashlib.sha256()
     for chunk in uploaded_file.chunks():
