@@ -262,6 +262,7 @@ def test_the_customer_panel_counts_open_tickets_and_lists_only_visible_recent_on
     )
     page = agent_client.get(url("detail", ticket)).content.decode()
     assert '<dd class="customer-open-count">3</dd>' in page
+    assert f'<a href="{reverse("customers:profile", args=[customer.pk])}">Zhang Wei</a>' in page
     assert older.reference in page and "Dryer noisy" in page
     assert hidden.reference not in page and "Invoice wrong" not in page
     assert "z***@example.com" in page and "zhang.wei@example.com" not in page
