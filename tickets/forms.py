@@ -32,6 +32,7 @@ SCOPE_CHOICES = [
     (QueueScope.UNASSIGNED, _("Unassigned")),
     (QueueScope.AT_RISK, _("At risk")),
     (QueueScope.BREACHED, _("Breached")),
+    (QueueScope.MENTIONED, _("Mentioning me")),
     (QueueScope.ALL, _("All")),
 ]
 # The queue's columns in their order: (sort key, heading).

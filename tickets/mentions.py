@@ -19,7 +19,7 @@ from django.utils.translation import override
 from servicedesk.outbox.services import outbox_enqueue_email
 from servicedesk.templatetags.desk import person
 
-from .models import Ticket, TicketMessage
+from .models import Mention, Ticket, TicketMessage
 
 # A name ends where a login could not go on: "@li.lei," and "@李雷请看" both end there.
 _NAME_GOES_ON = re.compile(r"[A-Za-z0-9_.\-]")
@@ -79,6 +79,7 @@ def notify_mentions(*, ticket: Ticket, actor, message: TicketMessage) -> Mention
             outcome.not_notified.append(user)
             continue
         outcome.notified.append(user)
+        Mention.objects.create(ticket=ticket, message=message, user=user)
         if not user.email:
             continue
         language = getattr(user.staff_profile, "language", "") or settings.LANGUAGE_CODE

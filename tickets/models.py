@@ -425,6 +425,33 @@ def attachment_path(instance: "Attachment", filename: str) -> str:
     return f"attachments/{instance.ticket_id}/{instance.sha256[:16]}"
 
 
+class Mention(models.Model):
+    """A colleague an internal note @mentioned and told (tickets/mentions.py): their
+    queue's "Mentioning me" view lists the tickets."""
+
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("ticket"), on_delete=models.PROTECT, related_name="mentions"
+    )
+    message = models.ForeignKey(
+        TicketMessage, verbose_name=_("note"), on_delete=models.PROTECT, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("mentioned"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("mention")
+        verbose_name_plural = _("mentions")
+        indexes = [models.Index(fields=["user", "ticket"], name="mention_user_ticket_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} @{self.user_id}"
+
+
 class Attachment(models.Model):
     ticket = models.ForeignKey(
         Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="attachments"

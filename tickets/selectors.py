@@ -28,6 +28,7 @@ from .models import (
     Attachment,
     CannedReply,
     Channel,
+    Mention,
     Ticket,
     TicketEvent,
     TicketMessage,
@@ -46,8 +47,9 @@ class QueueScope:
     UNASSIGNED = "unassigned"
     AT_RISK = "at_risk"
     BREACHED = "breached"
+    MENTIONED = "mentioned"
     ALL = "all"
-    VALUES = (MINE, TEAM, UNASSIGNED, AT_RISK, BREACHED, ALL)
+    VALUES = (MINE, TEAM, UNASSIGNED, AT_RISK, BREACHED, MENTIONED, ALL)
 
 
 # Nearest SLA due time first; tickets with nothing due come last.
@@ -157,6 +159,8 @@ def _in_view(tickets: QuerySet[Ticket], user, scope: str) -> QuerySet[Ticket]:
         return tickets.filter(team__members=user)
     if scope == QueueScope.UNASSIGNED:
         return tickets.filter(assignee__isnull=True)
+    if scope == QueueScope.MENTIONED:
+        return tickets.filter(Exists(Mention.objects.filter(ticket=OuterRef("pk"), user=user)))
     if scope in (QueueScope.AT_RISK, QueueScope.BREACHED):
         # The same rule as the rows' SLA state (tickets.sla.states): breached once an
         # owed clock is past due, at risk once past its warning point and not breached.

@@ -298,3 +298,19 @@ def test_presence_of_another_teams_ticket_is_not_found(client, ticket):
     client.force_login(UserFactory(teams=[TeamFactory(name="Billing")]))
     assert client.get(url("presence", ticket)).status_code == 404
     assert client.post(url("presence", ticket)).status_code == 404
+
+
+def test_a_mentioned_colleague_finds_the_ticket_under_mentioning_me(client, agent, team, ticket):
+    li = UserFactory(username="li.lei", role=Role.AGENT, teams=[team])
+    quiet = services.ticket_create(
+        actor=agent, subject="Dryer noisy", channel=Channel.EMAIL, team=team
+    )
+    services.ticket_note(ticket=ticket, actor=agent, body="@li.lei can you call?")
+    services.ticket_note(ticket=quiet, actor=agent, body="no mention here")
+    client.force_login(li)
+    page = client.get(reverse("tickets:queue"), {"scope": "mentioned"}).content.decode()
+    assert "Mentioning me" in page
+    assert ticket.reference in page and quiet.reference not in page
+    client.force_login(agent)  # the author is not mentioned by their own note
+    page = client.get(reverse("tickets:queue"), {"scope": "mentioned"}).content.decode()
+    assert ticket.reference not in page
