@@ -10,6 +10,7 @@ class ComplaintsConfig(AppConfig):
     verbose_name = _("Complaints")
 
     def ready(self) -> None:
+        from customers.profile import register_profile_section
         from servicedesk.demo_steps import register_demo_step
         from servicedesk.templatetags.desk import (
             register_event_field,
@@ -33,6 +34,7 @@ class ComplaintsConfig(AppConfig):
         from .demo import seed_complaints_step
         from .mailbox import complaint_open_from_mail
         from .models import ComplaintComplexity, Severity, Stage
+        from .profile import customer_complaints, customer_complaints_json
         from .selectors import (
             compensation_event_text,
             complaint_severity_sentence,
@@ -43,6 +45,15 @@ class ComplaintsConfig(AppConfig):
         from .views import complaint_panel_context
 
         register_ticket_panel("complaints/_stage_panel.html", complaint_panel_context)
+        register_profile_section(
+            "complaints",
+            _("Complaints"),
+            customer_complaints,
+            "complaints/_profile_complaints.html",
+            order=50,
+            serialize=customer_complaints_json,
+            empty=[],
+        )
         register_status_guard(complaint_ticket_status_guard)
         register_handling_guard(complaint_handling_guard)
         # One way in: a complaint ticket is opened only by complaint_open.

@@ -8,6 +8,7 @@ class QualityConfig(AppConfig):
 
     def ready(self) -> None:
         from complaints.signals import complaint_closed
+        from customers.profile import register_profile_section
         from servicedesk.templatetags.desk import register_event_field, register_nav_item
         from staff.models import Role
         from staff.roles import grant_to_roles
@@ -23,6 +24,7 @@ class QualityConfig(AppConfig):
             InvestigationAction,
             investigation_owners,
         )
+        from .profile import customer_satisfaction, customer_satisfaction_json
         from .receivers import send_survey_for_closed_complaint, send_survey_for_resolved_ticket
         from .surveys import SurveyAction, survey_answered_sentence
 
@@ -30,6 +32,16 @@ class QualityConfig(AppConfig):
         ticket_resolved.connect(send_survey_for_resolved_ticket, dispatch_uid="quality.survey")
         complaint_closed.connect(
             send_survey_for_closed_complaint, dispatch_uid="quality.complaint_survey"
+        )
+        # Satisfaction history on the customer profile, for those who may read surveys.
+        register_profile_section(
+            "satisfaction",
+            _("Satisfaction"),
+            customer_satisfaction,
+            "quality/_profile_satisfaction.html",
+            order=60,
+            serialize=customer_satisfaction_json,
+            permission="quality.view_survey",
         )
         # The investigation clock's notices go to the investigating supervisor.
         register_clock_owner(Metric.SATISFACTION_INVESTIGATION, investigation_owners)

@@ -125,6 +125,7 @@ API: dict[str, tuple] = {
     "GET /api/v1/customers/": (401, 200, 200, 200, 200, 200, 200, 403),
     "GET /api/v1/customers/{id}/": (401, 200, 200, 200, 200, 200, 200, 403),
     "GET /api/v1/customers/{id}/events/": (401, 200, 200, 200, 200, 200, 200, 403),
+    "GET /api/v1/customers/{id}/profile/": (401, 200, 200, 200, 200, 200, 200, 403),
     "GET /api/v1/customers/{id}/purchases/": (401, 200, 200, 200, 200, 200, 200, 403),
     "GET /api/v1/docs/": (200, 200, 200, 200, 200, 200, 200, 200),
     "GET /api/v1/redoc/": (200, 200, 200, 200, 200, 200, 200, 200),

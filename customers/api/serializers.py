@@ -105,3 +105,23 @@ class CustomerEventSerializer(serializers.ModelSerializer):
             name: [_MASKS[name](value or "") for value in pair] if name in _MASKS else pair
             for name, pair in event.changes.items()
         }
+
+
+class CustomerProfileCustomerSerializer(CustomerSerializer):
+    """The customer at the head of the profile: the list's fields and what only the
+    profile shows."""
+
+    class Meta(CustomerSerializer.Meta):
+        fields = (*CustomerSerializer.Meta.fields, "kind", "birthday", "preference_tags")
+        read_only_fields = fields
+
+
+class CustomerProfileSerializer(serializers.Serializer):
+    """The same as the profile page: the customer and each section this user may see,
+    by its name (segment, purchases, tickets, complaints, satisfaction, and what other
+    apps register)."""
+
+    customer = CustomerProfileCustomerSerializer()
+    sections = serializers.DictField(
+        help_text="Section name → its content; sections the user may not see are absent."
+    )

@@ -2,9 +2,11 @@
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from customers.models import Customer, CustomerEvent
+from customers.profile import customer_profile_sections, serialize_profile_sections
 from customers.selectors import customer_purchases
 from customers.services import (
     CONTACT_FIELDS,
@@ -22,6 +24,8 @@ from .serializers import (
     CustomerChangeInput,
     CustomerCreateInput,
     CustomerEventSerializer,
+    CustomerProfileCustomerSerializer,
+    CustomerProfileSerializer,
     CustomerSerializer,
     PurchaseInput,
     PurchaseSerializer,
@@ -52,6 +56,7 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
         "purchases": ["customers.view_customer", "customers.view_purchase"],
         "record_purchase": ["customers.view_customer", "customers.add_purchase"],
         "events": ["customers.view_customer"],
+        "profile": ["customers.view_customer"],
     }
     if_match_actions = frozenset({"partial_update"})
     etag_actions = frozenset({"retrieve", "create", "partial_update"})
@@ -131,4 +136,22 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
         page = self.paginate_queryset(events)
         return self.get_paginated_response(
             CustomerEventSerializer(page, many=True, context={"request": request}).data
+        )
+
+    @extend_schema(
+        summary="The customer's profile: the same sections as the profile page",
+        responses={200: CustomerProfileSerializer},
+        filters=False,
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def profile(self, request, pk=None):
+        customer = self.get_object()
+        filled = customer_profile_sections(customer_ids=[customer.pk], user=request.user)
+        return Response(
+            {
+                "customer": CustomerProfileCustomerSerializer(
+                    customer, context={"request": request}
+                ).data,
+                "sections": serialize_profile_sections(request, filled[customer.pk]),
+            }
         )

@@ -7,9 +7,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from complaints import services as complaints
+from complaints.models import ComplaintCategory, Severity
 from customers.models import CustomerKind, Purchase
 from customers.profile import PROFILE_SECTIONS
 from customers.segmentation import customer_segments_compute
+from quality.models import Survey
 from tests.factories import TicketFactory
 
 
@@ -96,24 +99,91 @@ def test_profile_needs_the_customer_view_permission(client, customer, django_use
 
 def test_tickets_complaints_and_surveys_are_sections_their_apps_register():
     # customers imports none of them (layers): the sections come from their AppConfig.ready.
-    assert {"segment", "purchases", "tickets"} <= set(PROFILE_SECTIONS)
-    assert PROFILE_SECTIONS["tickets"].template.startswith("tickets/")
+    assert {"segment", "purchases", "tickets", "complaints", "satisfaction"} <= set(
+        PROFILE_SECTIONS
+    )
+    for app in ("tickets", "complaints"):
+        assert PROFILE_SECTIONS[app].template.startswith(f"{app}/")
+    assert PROFILE_SECTIONS["satisfaction"].template.startswith("quality/")
+
+
+def open_complaint(customer, actor, team, subject="洗衣机维修后仍漏水"):
+    return complaints.complaint_open(
+        actor=actor,
+        subject=subject,
+        severity=Severity.IMPORTANT,
+        category=ComplaintCategory.objects.filter(active=True).first(),
+        customer=customer,
+        team=team,
+    )
+
+
+def answered_survey(ticket, *, attitude, recommend, comment=""):
+    answered = timezone.now() - timedelta(days=1)
+    return Survey.objects.create(
+        ticket=ticket,
+        kind="ticket",
+        customer=ticket.customer,
+        channel=ticket.channel,
+        language="en",
+        nonce=f"n-{ticket.pk}",
+        sent_at=answered - timedelta(hours=1),
+        expires_at=answered + timedelta(days=13),
+        answered_at=answered,
+        attitude=attitude,
+        effectiveness=4,
+        timeliness=4,
+        recommend=recommend,
+        comment=comment,
+    )
+
+
+def test_profile_lists_the_customers_complaints(agent_client, agent, customer, team):
+    complaint = open_complaint(customer, agent, team)
+    page = agent_client.get(profile_url(customer)).content.decode()
+    assert 'id="profile-complaints"' in page
+    assert complaint.ticket.reference in page and "Important" in page
+
+
+def test_satisfaction_history_shows_to_those_who_may_read_surveys(
+    client, agent, supervisor, customer, team
+):
+    answered_survey(TicketFactory(customer=customer, team=team), attitude=2, recommend=9)
+    answered_survey(
+        TicketFactory(customer=customer, team=team), attitude=5, recommend=6, comment="很满意"
+    )
+    client.force_login(supervisor)
+    page = client.get(profile_url(customer)).content.decode()
+    assert 'id="profile-satisfaction"' in page
+    assert "很满意" in page
+    assert "3.5 / 5" in page  # attitude (2 + 5) / 2
+    assert "7.5 / 10" in page  # recommend (9 + 6) / 2
+    client.force_login(agent)
+    assert 'id="profile-satisfaction"' not in client.get(profile_url(customer)).content.decode()
 
 
 # session, user, permissions (2), the customer (1), the segment section (1), purchases (2:
-# totals, latest orders), tickets (3: the agent's teams, counts by channel, latest tickets),
-# care contacts (1): 4 + 1 + 1 + 2 + 3 + 1.
-PROFILE_QUERIES = 12
+# totals, latest orders), tickets (3: the user's teams, counts by channel, latest tickets),
+# complaints (2: the user's teams, the complaints), satisfaction (2: means, latest
+# answers), care contacts (1): 4 + 1 + 1 + 2 + 3 + 2 + 2 + 1.
+PROFILE_QUERIES = 16
 
 
-@pytest.mark.parametrize("ticket_count", [1, 20])
-def test_profile_query_count_does_not_grow_with_tickets_or_orders(
-    agent_client, customer, team, ticket_count, django_assert_num_queries
+@pytest.mark.parametrize("count", [1, 20])
+def test_profile_query_count_does_not_grow_with_tickets_orders_complaints_or_surveys(
+    client, supervisor, customer, team, count, django_assert_num_queries
 ):
-    TicketFactory.create_batch(ticket_count, customer=customer, team=team)
-    for number in range(ticket_count):
+    tickets = TicketFactory.create_batch(count, customer=customer, team=team)
+    for number, ticket in enumerate(tickets):
         buy(customer, number, "10.00", number + 1)
+        answered_survey(ticket, attitude=4, recommend=8)
+    for number in range(count):
+        open_complaint(customer, supervisor, team, subject=f"Complaint {number}")
+    client.force_login(supervisor)
     with django_assert_num_queries(PROFILE_QUERIES):
-        response = agent_client.get(profile_url(customer))
+        response = client.get(profile_url(customer))
     assert response.status_code == 200
-    assert response.content.decode().count('class="reference"') == ticket_count
+    page = response.content.decode()
+    # Each ticket (complaints are tickets too) in the tickets section, each complaint in
+    # its own, each survey in the satisfaction history.
+    assert page.count('class="reference"') == 2 * count + count + count
