@@ -368,6 +368,12 @@ class Ticket(models.Model):
             models.Index(fields=["team", "status"], name="ticket_team_status_idx"),
             models.Index(fields=["assignee", "status"], name="ticket_assignee_status_idx"),
             models.Index(fields=["customer", "created_at"], name="ticket_customer_created_idx"),
+            # The SLA dashboard's tickets resolved per day or week over a period.
+            models.Index(
+                fields=["resolved_at"],
+                condition=Q(resolved_at__isnull=False),
+                name="ticket_resolved_at_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -284,3 +284,41 @@ def test_the_page_shows_counts_lists_trend_and_percentiles_with_filters(
     assert "priority=normal" in html  # the live part and the exports keep the filter
     bad = client.get(reverse("sla:dashboard"), {**query, "channel": "pigeon"})
     assert bad.status_code == 422
+
+
+def test_a_running_clock_past_due_is_breached_now_before_the_sweep_records_it(
+    new_ticket, manager, clock_at, client
+):
+    travel = clock_at(CREATED)
+    late = new_ticket(subject="Nobody answered, not swept yet")
+    travel.move_to(FOUR_DAYS_LATER)  # no sweep: its clocks are still recorded "running"
+    assert not Clock.objects.exclude(state=ClockState.RUNNING).exists()
+
+    counts = sla_live_counts(user=manager)
+    assert (counts.breached, counts.at_risk) == (1, 0)
+    assert {clock.ticket_id for clock in tickets_breached(user=manager)} == {late.pk}
+    assert tickets_at_risk(user=manager) == []
+    # The API reads the same selectors.
+    client.force_login(manager)
+    body = client.get("/api/v1/sla/dashboard/").json()
+    assert body["live"]["breached"] == 1
+    assert {row["ticket_id"] for row in body["breached"]} == {late.pk}
+    assert body["at_risk"] == []
+
+
+def test_a_running_clock_past_its_warning_point_is_at_risk_before_the_sweep_warns(
+    new_ticket, manager, clock_at
+):
+    travel = clock_at(CREATED)
+    ticket = new_ticket(subject="Soon due")
+    clock = Clock.objects.filter(ticket=ticket).order_by("warn_at").first()
+    now = clock.warn_at + timedelta(seconds=1)
+    travel.move_to(now)
+    assert now < clock.due_at and clock.warned_at is None  # warned by no sweep yet
+
+    counts = sla_live_counts(user=manager)
+    assert (counts.at_risk, counts.breached) == (1, 0)
+    listed = tickets_at_risk(user=manager)
+    assert clock.pk in [at_risk.pk for at_risk in listed]
+    assert all(at_risk.warn_at <= now < at_risk.due_at for at_risk in listed)
+    assert tickets_breached(user=manager) == []

@@ -39,6 +39,23 @@ def clock_sla_state(clock: Clock, *, now: datetime | None = None) -> SlaState | 
     return None
 
 
+def clocks_breached_now(now: datetime) -> Q:
+    """The rule of `clock_sla_state` for "breached" over clock rows, with the clocks still
+    owed: running past the due time (the sweep records the breach within its interval,
+    but the target is missed already) or recorded breached and not yet fulfilled."""
+    return Q(state=ClockState.RUNNING, due_at__lte=now) | Q(
+        state=ClockState.BREACHED, met_at__isnull=True
+    )
+
+
+def clocks_at_risk_now(now: datetime) -> Q:
+    """The rule of `clock_sla_state` for "warning" over clock rows: running, not yet due,
+    and warned by the sweep or past the warning point."""
+    return Q(state=ClockState.RUNNING, due_at__gt=now) & (
+        Q(warned_at__isnull=False) | Q(warn_at__lte=now)
+    )
+
+
 def sla_state_expression(*, due: str, warn: str, paused: Q | None = None) -> Case:
     """The same rule over a row's nearest owed due and warning times (annotated as `due` and
     `warn`): breached, warning, running; `paused` marks a row with nothing owed but a paused
