@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('customers', '0006_customer_profile'),
         ('staff', '0003_profile_and_training'),
-        ('tickets', '0006_search_bigrams'),
+        ('tickets', '0008_mentions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
