@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from servicedesk.exceptions import ValidationError
 from tickets.audit import record_event
-from tickets.sla import hooks as sla
+from tickets.sla import services as sla
 
 from .models import Complaint, ComplaintContact, Stage, StageEntry
 
@@ -99,5 +99,7 @@ def contact_write(
         field="contact",
         after=contact_snapshot(contact),
     )
-    sla.on_complaint_contact(complaint.ticket, contacted_at=contacted_at, answered_at=answered_at)
+    sla.sla_complaint_contact(
+        ticket=complaint.ticket, contacted_at=contacted_at, answered_at=answered_at, actor=actor
+    )
     return contact

@@ -223,7 +223,7 @@ def plan_submit(
             update_fields=["status", "is_complex", "submitted_at", "review_round", "updated_at"]
         )
         for team in teams:
-            clock = sla_department_review_start(ticket=ticket, at=now)
+            clock = sla_department_review_start(ticket=ticket, at=now, actor=actor)
             DepartmentReview.objects.create(
                 plan=plan,
                 round=plan.review_round,
@@ -249,7 +249,7 @@ def _approve(plan: ServicePlan, actor, at: datetime) -> None:
     plan.status, plan.approved_at = PlanStatus.APPROVED, at
     plan.save(update_fields=["status", "approved_at", "updated_at"])
     schedule_template_tasks(plan, at)
-    sla_service_plan_made(ticket=plan.ticket, at=at)
+    sla_service_plan_made(ticket=plan.ticket, at=at, actor=actor)
     record_event(plan.ticket, actor, PlanAction.APPROVED, field="plan", after=plan.version)
     event_publish(PlanAction.APPROVED, _payload(plan), ticket=plan.ticket)
 
@@ -289,7 +289,7 @@ def plan_review(
     review.save(update_fields=["state", "opinion", "answered_by", "answered_at"])
     ticket = plan.ticket
     if review.clock_cycle is not None:
-        sla_department_review_answered(ticket=ticket, cycle=review.clock_cycle, at=now)
+        sla_department_review_answered(ticket=ticket, cycle=review.clock_cycle, at=now, actor=actor)
     record_event(
         ticket, actor, PlanAction.REVIEW_ANSWERED, field="review", before=team.name, after=decision
     )

@@ -71,7 +71,10 @@ def investigation_open_if_low(*, survey: Survey, at: datetime) -> Investigation 
         supervisor=_supervisor_for(survey),
         opened_at=at,
     )
-    sla_follow_up_start(ticket=survey.ticket, metric=Metric.SATISFACTION_INVESTIGATION, at=at)
+    # The customer's answer opens it: no user.
+    sla_follow_up_start(
+        ticket=survey.ticket, metric=Metric.SATISFACTION_INVESTIGATION, at=at, actor=None
+    )
     record_event(
         survey.ticket,
         None,
@@ -104,7 +107,7 @@ def investigation_close(
     investigation.closed_at = now
     investigation.save()
     sla_follow_up_meet(
-        ticket=investigation.ticket, metric=Metric.SATISFACTION_INVESTIGATION, at=now
+        ticket=investigation.ticket, metric=Metric.SATISFACTION_INVESTIGATION, at=now, actor=actor
     )
     record_event(
         investigation.ticket,

@@ -76,7 +76,7 @@ def test_the_one_statement_clock_insert_writes_what_bulk_create_writes(ticket):
     with time_machine.travel(AT, tick=False):
         by_statement = _planned_creation_clocks(ticket)
         sla_clocks._insert_clocks_and_plans_in_one_statement(
-            by_statement, reason=PlanReason.STARTED, at=AT
+            by_statement, reason=PlanReason.STARTED, at=AT, actor=ticket.created_by
         )
         written_by_statement = _clocks_and_plans_written(ticket)
         assert [clock.pk for clock in by_statement] == [
@@ -84,10 +84,14 @@ def test_the_one_statement_clock_insert_writes_what_bulk_create_writes(ticket):
         ]
         Clock.objects.filter(ticket=ticket).delete()
         sla_clocks._insert_clocks_and_plans_by_the_orm(
-            _planned_creation_clocks(ticket), reason=PlanReason.STARTED, at=AT
+            _planned_creation_clocks(ticket),
+            reason=PlanReason.STARTED,
+            at=AT,
+            actor=ticket.created_by,
         )
         written_by_orm = _clocks_and_plans_written(ticket)
     assert len(written_by_orm[0]) >= 2 and len(written_by_orm[1]) == len(written_by_orm[0])
+    assert {plan["planned_by_id"] for plan in written_by_orm[1]} == {ticket.created_by_id}
     assert written_by_statement == written_by_orm
 
 

@@ -12,7 +12,7 @@ from servicedesk.outbox.services import event_publish
 from tickets import services as ticket_services
 from tickets.audit import record_event
 from tickets.models import Complexity
-from tickets.sla import hooks as sla
+from tickets.sla import services as sla
 
 from ..authority import require_authority
 from ..models import (
@@ -90,10 +90,10 @@ def _complexity_apply(complaint: Complaint, actor, complexity: str) -> bool:
     return True
 
 
-def _terms_changed(complaint: Complaint, *, severity_changed: bool) -> None:
+def _terms_changed(complaint: Complaint, actor, *, severity_changed: bool) -> None:
     _touch(complaint, "severity", "complexity")
     # Severity chooses the response target, complexity the resolution: re-plan from the start.
-    sla.on_terms_changed(complaint.ticket, at=timezone.now())
+    sla.sla_replan(ticket=complaint.ticket, at=timezone.now(), actor=actor)
     if severity_changed:
         event_publish(
             "complaint.severity_changed", _webhook_payload(complaint), ticket=complaint.ticket
@@ -118,5 +118,5 @@ def complaint_change_terms(
     severity_changed = _severity_apply(complaint, actor, severity)
     complexity_changed = _complexity_apply(complaint, actor, complexity)
     if severity_changed or complexity_changed:
-        _terms_changed(complaint, severity_changed=severity_changed)
+        _terms_changed(complaint, actor, severity_changed=severity_changed)
     return complaint

@@ -18,7 +18,7 @@ from staff.models import Team
 from tickets import services as ticket_services
 from tickets.audit import record_event
 from tickets.models import Channel, Complexity, Kind, Status
-from tickets.sla import hooks as sla
+from tickets.sla import services as sla
 
 from ..authority import require_authority
 from ..contacts import accepted_at, contact_time_clean, contact_write
@@ -122,7 +122,7 @@ def complaint_open(
         },
     )
     # Receipt starts first contact (1 h) and the severity's response clock [S1 §5.3, S0 §03].
-    sla.on_complaint_received(ticket, at=complaint.opened_at)
+    sla.sla_complaint_received(ticket=ticket, at=complaint.opened_at, actor=actor)
     event_publish("complaint.opened", _webhook_payload(complaint), ticket=ticket)
     return complaint
 
@@ -209,7 +209,9 @@ def complaint_advance(
         after=to,
     )
     # The SLA engine meets the clocks this stage fulfils (resolution at closed).
-    sla.on_complaint_stage_entered(complaint.ticket, stage=to, at=entry.created_at)
+    sla.sla_complaint_stage_entered(
+        ticket=complaint.ticket, stage=to, at=entry.created_at, actor=actor
+    )
     if to == Stage.ACCEPT:
         # The acceptance reached the customer in this contact: first contact is met when
         # it happened, the response now (accepted and answered, requirements §7).

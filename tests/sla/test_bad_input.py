@@ -44,7 +44,7 @@ def test_a_naive_start_time_is_refused_and_no_clock_is_written(new_ticket, wedne
     ticket = new_ticket()
     Clock.objects.filter(ticket=ticket).delete()
     with pytest.raises(ValueError, match="timezone-aware"):
-        sla_ticket_created(ticket=ticket, at=datetime(2026, 3, 4, 10, 0))
+        sla_ticket_created(ticket=ticket, at=datetime(2026, 3, 4, 10, 0), actor=None)
     assert not Clock.objects.filter(ticket=ticket).exists()
 
 

@@ -10,7 +10,7 @@ import pytest
 from django.apps import apps
 
 from tickets.models import Channel, Complexity, Kind
-from tickets.sla import hooks
+from tickets.sla import services as sla
 from tickets.sla.models import Calendar, Clock, Metric
 from tickets.sla.working_calendars import working_calendar
 
@@ -25,7 +25,7 @@ def target_of(ticket, metric) -> Clock:
 
 
 def open_complaint(ticket, *, severity: str, complexity: str = "general"):
-    """A complaint record as the complaints app writes it, then its receipt hook."""
+    """A complaint record as the complaints app writes it, then the engine's receipt."""
     Complaint = apps.get_model("complaints", "Complaint")
     Category = apps.get_model("complaints", "ComplaintCategory")
     category, _created = Category.objects.get_or_create(name="SLA test")
@@ -37,7 +37,7 @@ def open_complaint(ticket, *, severity: str, complexity: str = "general"):
         source=ticket.channel,
         opened_at=ticket.created_at,
     )
-    hooks.on_complaint_received(ticket, at=complaint.opened_at)
+    sla.sla_complaint_received(ticket=ticket, at=complaint.opened_at, actor=None)
     return complaint
 
 
@@ -90,7 +90,7 @@ def test_department_review_is_2_business_days(new_ticket, agent, wednesday):
     from tickets.sla.plan_clocks import sla_department_review_start
 
     ticket = new_ticket(complexity=Complexity.COMPLEX)
-    sla_department_review_start(ticket=ticket, at=ticket.created_at)
+    sla_department_review_start(ticket=ticket, at=ticket.created_at, actor=None)
     clock = target_of(ticket, Metric.DEPARTMENT_REVIEW)
     assert clock.target_duration == timedelta(hours=2 * 8)  # 2 business days [S1 §2.2]
     assert clock.calendar.name == CN
@@ -155,17 +155,25 @@ def test_contacts_meet_first_contact_then_the_answer_the_response_then_closing_r
     ticket = new_ticket(kind=Kind.COMPLAINT, channel=Channel.COMPLAINT_HOTLINE)
     open_complaint(ticket, severity="important")
     wednesday.shift(timedelta(minutes=40))
-    hooks.on_complaint_stage_entered(ticket, stage="accept", at=shanghai(2026, 3, 4, 10, 40))
+    sla.sla_complaint_stage_entered(
+        ticket=ticket, stage="accept", at=shanghai(2026, 3, 4, 10, 40), actor=None
+    )
     assert target_of(ticket, Metric.COMPLAINT_FIRST_CONTACT).state == "running"  # no contact
-    hooks.on_complaint_contact(ticket, contacted_at=shanghai(2026, 3, 4, 10, 35), answered_at=None)
+    sla.sla_complaint_contact(
+        ticket=ticket, contacted_at=shanghai(2026, 3, 4, 10, 35), answered_at=None, actor=None
+    )
     assert target_of(ticket, Metric.COMPLAINT_FIRST_CONTACT).met_at == shanghai(2026, 3, 4, 10, 35)
     assert target_of(ticket, Metric.COMPLAINT_RESPONSE).state == "running"
-    hooks.on_complaint_stage_entered(ticket, stage="investigate", at=shanghai(2026, 3, 4, 11, 0))
+    sla.sla_complaint_stage_entered(
+        ticket=ticket, stage="investigate", at=shanghai(2026, 3, 4, 11, 0), actor=None
+    )
     assert target_of(ticket, Metric.COMPLAINT_RESPONSE).state == "running"  # not an answer
     at = shanghai(2026, 3, 4, 11, 5)
-    hooks.on_complaint_contact(ticket, contacted_at=at, answered_at=at)
+    sla.sla_complaint_contact(ticket=ticket, contacted_at=at, answered_at=at, actor=None)
     assert target_of(ticket, Metric.COMPLAINT_RESPONSE).met_at == at
-    hooks.on_complaint_stage_entered(ticket, stage="closed", at=shanghai(2026, 3, 4, 16, 0))
+    sla.sla_complaint_stage_entered(
+        ticket=ticket, stage="closed", at=shanghai(2026, 3, 4, 16, 0), actor=None
+    )
     assert target_of(ticket, Metric.RESOLUTION).met_at == shanghai(2026, 3, 4, 16, 0)
 
 

@@ -28,7 +28,7 @@ from ..models import (
     Ticket,
     TicketMessage,
 )
-from ..sla import hooks as sla
+from ..sla import services as sla
 from .common import (
     MSG_ATTACHMENT_EMPTY,
     MSG_ATTACHMENT_TOO_LARGE,
@@ -88,7 +88,9 @@ def ticket_reply(
             # The e-mail sender attaches the files listed here (the reply's own).
             payload={"attachment_ids": [a.pk for a in attachments]} if attachments else None,
         )
-    sla.on_public_reply(ticket, at=message.created_at, delivered=queued is not None)
+    sla.sla_public_reply(
+        ticket=ticket, at=message.created_at, actor=actor, delivered=queued is not None
+    )
     if ticket.status == Status.NEW:
         # Answering a new ticket means someone is working it.
         _apply_status(ticket, actor, Status.NEW, Status.OPEN)
@@ -158,7 +160,7 @@ def ticket_customer_message(
     )
     _touch(ticket)
     record_event(ticket, None, EventAction.CUSTOMER_MESSAGE, after={"message": message.pk})
-    sla.on_customer_message(ticket, at=message.created_at)
+    sla.sla_customer_message(ticket=ticket, at=message.created_at)
     if ticket.status in (Status.PENDING_CUSTOMER, Status.RESOLVED):
         _apply_status(ticket, None, ticket.status, Status.OPEN)
     return message

@@ -35,7 +35,7 @@ from ..models import (
     is_status_move_allowed,
 )
 from ..signals import ticket_resolved
-from ..sla import hooks as sla
+from ..sla import services as sla
 from .common import (
     _DETAIL_FIELDS,
     _SLA_TERM_FIELDS,
@@ -101,7 +101,7 @@ def _apply_status(ticket: Ticket, actor, before: str, to: str) -> None:
         fields.append("resolved_at")
     _touch(ticket, *fields)
     record_event(ticket, actor, EventAction.STATUS_CHANGED, field="status", before=before, after=to)
-    sla.on_status_changed(ticket, before=before, after=to, at=now)
+    sla.sla_status_changed(ticket=ticket, before=before, after=to, at=now, actor=actor)
     event_publish(
         "ticket.status_changed",
         {**_webhook_payload(ticket), "previous_status": before},
@@ -125,7 +125,7 @@ def ticket_change_priority(
     record_event(
         ticket, actor, EventAction.PRIORITY_CHANGED, field="priority", before=before, after=priority
     )
-    sla.on_terms_changed(ticket, at=timezone.now())
+    sla.sla_replan(ticket=ticket, at=timezone.now(), actor=actor)
     return ticket
 
 
@@ -196,7 +196,7 @@ def ticket_transfer(
     _touch(ticket, "team", "assignee")
     if before_team != team:
         # Team is one of the SLA policy's match fields.
-        sla.on_terms_changed(ticket, at=timezone.now())
+        sla.sla_replan(ticket=ticket, at=timezone.now(), actor=actor)
     record_event(
         ticket,
         actor,
@@ -279,10 +279,10 @@ def ticket_update_details(
         _touch(ticket, *changed)
         now = timezone.now()
         if _SLA_TERM_FIELDS.intersection(changed):
-            sla.on_terms_changed(ticket, at=now)
+            sla.sla_replan(ticket=ticket, at=now, actor=actor)
         if "category" in changed and ticket.category_id is not None:
             # Classifying the problem meets the chat classification target [S1 §2.1].
-            sla.on_ticket_classified(ticket, at=now)
+            sla.sla_ticket_classified(ticket=ticket, at=now, actor=actor)
     if tag_names is not None:
         _set_tags(ticket, actor, tag_names)
     return ticket

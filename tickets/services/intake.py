@@ -32,7 +32,7 @@ from ..models import (
     Status,
     Ticket,
 )
-from ..sla import hooks as sla
+from ..sla import services as sla
 from .common import (
     MSG_REQUIRED,
     MSG_TEMPLATE_REQUIRED,
@@ -179,7 +179,8 @@ def ticket_create(
             "tags": tag_names,
         },
     )
-    sla.on_ticket_created(ticket, at=ticket.created_at)
+    # Inside ticket_create's transaction, which any error of the engine rolls back whole.
+    sla.sla_ticket_created(ticket=ticket, at=ticket.created_at, actor=actor, savepoint=False)
     event_publish("ticket.created", _webhook_payload(ticket), ticket=ticket)
     return ticket
 

@@ -61,8 +61,8 @@ class CalendarExceptionInline(admin.TabularInline):
     extra = 0
 
 
-def _replan_after_commit(task, object_id: int) -> None:
-    enqueue_after_commit(task, object_id)
+def _replan_after_commit(task, object_id: int, actor) -> None:
+    enqueue_after_commit(task, object_id, actor.pk)
 
 
 @admin.register(Calendar)
@@ -85,7 +85,7 @@ class CalendarAdmin(admin.ModelAdmin):
         if change:
             from .tasks import sla_replan_calendar
 
-            _replan_after_commit(sla_replan_calendar, form.instance.pk)
+            _replan_after_commit(sla_replan_calendar, form.instance.pk, request.user)
 
 
 class TargetInline(admin.TabularInline):
@@ -124,13 +124,14 @@ class PolicyAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         from .tasks import sla_replan_policy
 
-        _replan_after_commit(sla_replan_policy, form.instance.pk)
+        _replan_after_commit(sla_replan_policy, form.instance.pk, request.user)
 
 
 class ClockPlanInline(ReadOnlyTabularInline):
     model = ClockPlan
     fields = (
         "planned_at",
+        "planned_by",
         "reason",
         "policy_name",
         "calendar",

@@ -114,42 +114,50 @@ _PLAN_FIELDS_FROM_CLOCK = (
 )
 
 
-def _plan_row(clock: Clock, reason: str, at: datetime) -> ClockPlan:
+def user_or_none(actor):
+    """The user the SLA records name: the actor the service passed, or None for the
+    customer, the system (the sweep, a task) or an anonymous visitor."""
+    return actor if actor is not None and actor.is_authenticated else None
+
+
+def _plan_row(clock: Clock, reason: str, at: datetime, actor) -> ClockPlan:
     copied = {name: getattr(clock, name) for name in _PLAN_FIELDS_FROM_CLOCK}
-    return ClockPlan(clock=clock, reason=reason, planned_at=at, **copied)
+    return ClockPlan(
+        clock=clock, reason=reason, planned_at=at, planned_by=user_or_none(actor), **copied
+    )
 
 
-def _record_plan(clock: Clock, reason: str, at: datetime) -> None:
-    _plan_row(clock, reason, at).save()
+def _record_plan(clock: Clock, reason: str, at: datetime, *, actor) -> None:
+    _plan_row(clock, reason, at, actor).save()
 
 
-def _insert_clocks(clocks: Sequence[Clock], *, reason: str, at: datetime) -> None:
+def _insert_clocks(clocks: Sequence[Clock], *, reason: str, at: datetime, actor) -> None:
     """New clocks and their first plan rows: one INSERT each, however many clocks."""
     if not clocks:
         return
     if connection.vendor == "postgresql":
-        _insert_clocks_and_plans_in_one_statement(clocks, reason=reason, at=at)
+        _insert_clocks_and_plans_in_one_statement(clocks, reason=reason, at=at, actor=actor)
     else:
-        _insert_clocks_and_plans_by_the_orm(clocks, reason=reason, at=at)
+        _insert_clocks_and_plans_by_the_orm(clocks, reason=reason, at=at, actor=actor)
 
 
 def _insert_clocks_and_plans_by_the_orm(
-    clocks: Sequence[Clock], *, reason: str, at: datetime
+    clocks: Sequence[Clock], *, reason: str, at: datetime, actor
 ) -> None:
     """The same rows through the ORM: on backends other than PostgreSQL, and as the
     reference the one-statement insert is tested against (tests/test_db.py)."""
     if connection.features.can_return_rows_from_bulk_insert:
         # PostgreSQL (and SQLite 3.35+) return the new ids, which the plan rows need.
         Clock.objects.bulk_create(clocks)
-        ClockPlan.objects.bulk_create([_plan_row(clock, reason, at) for clock in clocks])
+        ClockPlan.objects.bulk_create([_plan_row(clock, reason, at, actor) for clock in clocks])
         return
     for clock in clocks:
         clock.save()
-        _record_plan(clock, reason, at)
+        _record_plan(clock, reason, at, actor=actor)
 
 
 def _insert_clocks_and_plans_in_one_statement(
-    clocks: Sequence[Clock], *, reason: str, at: datetime
+    clocks: Sequence[Clock], *, reason: str, at: datetime, actor
 ) -> None:
     """PostgreSQL: the clocks and their plan rows in one statement (a data-modifying CTE).
 
@@ -162,8 +170,9 @@ def _insert_clocks_and_plans_in_one_statement(
     sql = _clocks_and_plans_sql(tuple(rows[0]), len(rows))
     params = [value for row in rows for value in row.values()]
     planned_at = ClockPlan._meta.get_field("planned_at").get_db_prep_save(at, connection)
+    planned_by = user_or_none(actor)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, reason, planned_at])
+        cursor.execute(sql, [*params, reason, planned_at, planned_by and planned_by.pk])
         ids = {(ticket, metric, cycle): pk for pk, ticket, metric, cycle in cursor.fetchall()}
     for clock in clocks:
         clock.pk = ids[(clock.ticket_id, clock.metric, clock.cycle)]
@@ -178,8 +187,11 @@ def _clocks_and_plans_sql(columns: tuple[str, ...], row_count: int) -> str:
         plan_meta.get_field("clock").column,
         plan_meta.get_field("reason").column,
         plan_meta.get_field("planned_at").column,
+        plan_meta.get_field("planned_by").column,
         *copied,
     ]
+    # A NULL parameter in a SELECT list would be read as text: cast to the column's type.
+    planned_by_type = plan_meta.get_field("planned_by").db_type(connection)
     row_placeholder = f"({', '.join(['%s'] * len(columns))})"
     # Identifiers from model metadata; every value is a parameter.
     return (
@@ -187,7 +199,7 @@ def _clocks_and_plans_sql(columns: tuple[str, ...], row_count: int) -> str:
         f"VALUES {', '.join([row_placeholder] * row_count)} "
         f"RETURNING id, ticket_id, metric, cycle, {quoted(copied)}), "
         f"new_plan AS (INSERT INTO {quoted([plan_meta.db_table])} ({quoted(plan_columns)}) "
-        f"SELECT id, %s, %s, {quoted(copied)} FROM new_clock) "
+        f"SELECT id, %s, %s, CAST(%s AS {planned_by_type}), {quoted(copied)} FROM new_clock) "
         "SELECT id, ticket_id, metric, cycle FROM new_clock"
     )
 
@@ -217,8 +229,8 @@ def _planned_clock(
     return clock
 
 
-def _mark_met(clock: Clock, at: datetime) -> None:
-    """The clock's metric was fulfilled at `at` (the clock has no met_at yet).
+def _mark_met(clock: Clock, at: datetime, actor) -> None:
+    """The clock's metric was fulfilled at `at` by `actor` (the clock has no met_at yet).
 
     Met after its due time counts as breached (at its due time) even if the sweep had not
     seen it yet; an already breached clock only gets its late met_at.
@@ -233,7 +245,7 @@ def _mark_met(clock: Clock, at: datetime) -> None:
         clock.state = ClockState.BREACHED if late else ClockState.MET
         if late:
             clock.breached_at = clock.due_at
-    clock.met_at = at
+    clock.met_at, clock.met_by = at, user_or_none(actor)
     clock.next_alert_at = next_alert_at(clock)
 
 
@@ -247,6 +259,7 @@ def sla_start(
     target: Target,
     at: datetime,
     terms: TicketTerms,
+    actor,
     cycle: int = 1,
     pauses: Iterable[tuple[datetime, datetime]] = (),
     planned_at: datetime | None = None,
@@ -261,6 +274,7 @@ def sla_start(
         targets={metric: target},
         at=at,
         terms=terms,
+        actor=actor,
         cycle=cycle,
         pauses=pauses,
         planned_at=planned_at,
@@ -274,6 +288,7 @@ def sla_start_many(
     targets: dict[str, Target],
     at: datetime,
     terms: TicketTerms,
+    actor,
     cycle: int = 1,
     pauses: Iterable[tuple[datetime, datetime]] = (),
     planned_at: datetime | None = None,
@@ -305,15 +320,15 @@ def sla_start_many(
         )
         for metric, target in targets.items()
     ]
-    _insert_clocks(clocks, reason=PlanReason.STARTED, at=planned_at or at)
+    _insert_clocks(clocks, reason=PlanReason.STARTED, at=planned_at or at, actor=actor)
     return clocks
 
 
 def sla_meet(
-    *, ticket: Ticket, metrics: Iterable[str], at: datetime, cycle: int | None = None
+    *, ticket: Ticket, metrics: Iterable[str], at: datetime, actor, cycle: int | None = None
 ) -> list[Clock]:
-    """The events that fulfil `metrics` happened at `at` (only `cycle`'s clock if given:
-    one department's review among several running at once).
+    """The events that fulfil `metrics` happened at `at`, by `actor` (only `cycle`'s clock
+    if given: one department's review among several running at once).
 
     A clock met after its due time counts as breached (breached at its due time) even if
     the sweep had not seen it yet; a breached clock gets its late met_at and no further
@@ -323,8 +338,17 @@ def sla_meet(
     for clock in _locked_clocks(ticket, metrics=metrics):
         if clock.met_at is not None or (cycle is not None and clock.cycle != cycle):
             continue
-        _mark_met(clock, at)
-        clock.save(update_fields=["state", "met_at", "breached_at", "next_alert_at", "updated_at"])
+        _mark_met(clock, at, actor)
+        clock.save(
+            update_fields=[
+                "state",
+                "met_at",
+                "met_by",
+                "breached_at",
+                "next_alert_at",
+                "updated_at",
+            ]
+        )
         met.append(clock)
     return met
 

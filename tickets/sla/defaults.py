@@ -233,6 +233,7 @@ def replan_open_tickets(apps) -> int:
     from .models import PlanReason
     from .replanning import sla_replan_tickets
 
+    # A migration's re-plan is the system's: no user made it.
     return sla_replan_tickets(
-        ticket_ids=ticket_ids, at=timezone.now(), reason=PlanReason.POLICY_CHANGED
+        ticket_ids=ticket_ids, at=timezone.now(), reason=PlanReason.POLICY_CHANGED, actor=None
     )

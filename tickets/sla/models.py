@@ -278,6 +278,17 @@ class Clock(models.Model):
     paused_at = models.DateTimeField(_("paused at"), null=True, blank=True)
     paused_total = models.DurationField(_("paused working time"), default=timedelta(0))
     met_at = models.DateTimeField(_("met at"), null=True, blank=True)
+    # Who fulfilled the metric (the actor the service passed); NULL: the customer or the
+    # system. Never queried by, so not indexed (staff are deactivated, not deleted).
+    met_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("met by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
     warned_at = models.DateTimeField(_("warned at"), null=True, blank=True)
     breached_at = models.DateTimeField(_("breached at"), null=True, blank=True)
     escalated_at = models.DateTimeField(_("escalated to managers at"), null=True, blank=True)
@@ -399,6 +410,16 @@ class ClockPlan(models.Model):
     due_at = models.DateTimeField(_("due at"))
     warn_at = models.DateTimeField(_("warn at"))
     planned_at = models.DateTimeField(_("planned at"))
+    # Whose change made this plan (start, resume, re-plan); NULL: the customer or the system.
+    planned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("planned by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
+    )
 
     class Meta:
         verbose_name = _("clock plan")
@@ -440,6 +461,15 @@ class PauseInterval(models.Model):
     resumed_at = models.DateTimeField(_("resumed at"), null=True, blank=True)
     resume_reason = models.CharField(
         _("resumed because"), max_length=20, choices=ResumeReason.choices, blank=True
+    )
+    resumed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("resumed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
 
     class Meta:

@@ -187,12 +187,12 @@ def official_year_import(
         calendars.update(revision=uuid.uuid4())
         policy_table_changed()
         calendar_ids = list(calendars.filter(is_24x7=False).values_list("pk", flat=True))
-        _replan_after_commit(calendar_ids)
+        _replan_after_commit(calendar_ids, actor)
     return official
 
 
-def _replan_after_commit(calendar_ids: list[int]) -> None:
+def _replan_after_commit(calendar_ids: list[int], actor) -> None:
     from .tasks import sla_replan_calendar
 
     for calendar_id in calendar_ids:
-        enqueue_after_commit(sla_replan_calendar, calendar_id)
+        enqueue_after_commit(sla_replan_calendar, calendar_id, actor.pk)

@@ -9,7 +9,14 @@ from django.db.models import Q
 
 from tickets.models import Ticket
 
-from .clocks import _closed_pauses, _locked_clocks, _open_pause, _pauses_counted, _record_plan
+from .clocks import (
+    _closed_pauses,
+    _locked_clocks,
+    _open_pause,
+    _pauses_counted,
+    _record_plan,
+    user_or_none,
+)
 from .models import (
     Clock,
     ClockState,
@@ -33,7 +40,7 @@ def sla_pause(*, ticket: Ticket, at: datetime, actor, status: str) -> PauseInter
         ticket=ticket,
         status=status,
         paused_at=at,
-        paused_by=actor if actor is not None and actor.is_authenticated else None,
+        paused_by=user_or_none(actor),
     )
     # A clock already past due is breached, not paused: the sweep records it.
     Clock.objects.filter(ticket=ticket, state=ClockState.RUNNING, due_at__gt=at).filter(
@@ -42,14 +49,14 @@ def sla_pause(*, ticket: Ticket, at: datetime, actor, status: str) -> PauseInter
     return pause
 
 
-def sla_resume(*, ticket: Ticket, at: datetime, reason: str) -> PauseInterval | None:
+def sla_resume(*, ticket: Ticket, at: datetime, reason: str, actor) -> PauseInterval | None:
     """The pause ends: paused clocks run again, due and warn times pushed by the working time
     the pause removed (re-planned from the original start and every recorded pause)."""
     pause = _open_pause(ticket)
     if pause is None:
         return None
-    pause.resumed_at, pause.resume_reason = at, reason
-    pause.save(update_fields=["resumed_at", "resume_reason"])
+    pause.resumed_at, pause.resume_reason, pause.resumed_by = at, reason, user_or_none(actor)
+    pause.save(update_fields=["resumed_at", "resume_reason", "resumed_by"])
     pauses = _closed_pauses(ticket)
     for clock in _locked_clocks(ticket):
         if clock.state != ClockState.PAUSED:
@@ -60,5 +67,5 @@ def sla_resume(*, ticket: Ticket, at: datetime, reason: str) -> PauseInterval | 
             clock, plan_clock(PlanSpec.of_clock(clock), started_at=clock.started_at, pauses=counted)
         )
         clock.save()
-        _record_plan(clock, PlanReason.RESUMED, at)
+        _record_plan(clock, PlanReason.RESUMED, at, actor=actor)
     return pause

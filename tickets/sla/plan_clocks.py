@@ -18,12 +18,12 @@ from .policies import targets_for, ticket_terms
 
 
 @transaction.atomic
-def sla_service_plan_made(*, ticket: Ticket, at: datetime) -> None:
-    sla_meet(ticket=ticket, metrics=[Metric.SERVICE_PLAN], at=at)
+def sla_service_plan_made(*, ticket: Ticket, at: datetime, actor) -> None:
+    sla_meet(ticket=ticket, metrics=[Metric.SERVICE_PLAN], at=at, actor=actor)
 
 
 @transaction.atomic
-def sla_department_review_start(*, ticket: Ticket, at: datetime) -> Clock | None:
+def sla_department_review_start(*, ticket: Ticket, at: datetime, actor) -> Clock | None:
     """A new department-review clock (the next cycle); None if no target applies."""
     terms = ticket_terms(ticket)
     target = targets_for(terms).get(Metric.DEPARTMENT_REVIEW)
@@ -41,10 +41,11 @@ def sla_department_review_start(*, ticket: Ticket, at: datetime) -> Clock | None
         target=target,
         at=at,
         terms=terms,
+        actor=actor,
         cycle=(last or 0) + 1,
     )
 
 
 @transaction.atomic
-def sla_department_review_answered(*, ticket: Ticket, cycle: int, at: datetime) -> None:
-    sla_meet(ticket=ticket, metrics=[Metric.DEPARTMENT_REVIEW], at=at, cycle=cycle)
+def sla_department_review_answered(*, ticket: Ticket, cycle: int, at: datetime, actor) -> None:
+    sla_meet(ticket=ticket, metrics=[Metric.DEPARTMENT_REVIEW], at=at, actor=actor, cycle=cycle)

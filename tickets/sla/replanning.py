@@ -49,8 +49,11 @@ def _plan_changed(clock: Clock, plan: Plan, is_urgent: bool) -> bool:
     )
 
 
-def sla_replan(*, ticket: Ticket, at: datetime, reason: str = PlanReason.TERMS_CHANGED) -> None:
-    """Re-choose the targets and re-plan every open clock from its original start.
+def sla_replan(
+    *, ticket: Ticket, at: datetime, actor, reason: str = PlanReason.TERMS_CHANGED
+) -> None:
+    """Re-choose the targets and re-plan every open clock from its original start;
+    `actor` (None: the system) is named on the plan rows and the audit events.
 
     Clocks whose metric no longer has a target stop ("no longer applies"); creation
     metrics that newly have one start from the ticket's creation. Met and breached
@@ -66,7 +69,7 @@ def sla_replan(*, ticket: Ticket, at: datetime, reason: str = PlanReason.TERMS_C
         target = targets.get(clock.metric)
         if target is None:
             _cancel(clock, at)
-            _record_plan(clock, PlanReason.NO_TARGET, at)
+            _record_plan(clock, PlanReason.NO_TARGET, at, actor=actor)
             continue
         plan = plan_clock(
             PlanSpec.from_target(target),
@@ -90,11 +93,11 @@ def sla_replan(*, ticket: Ticket, at: datetime, reason: str = PlanReason.TERMS_C
         if clock.state == ClockState.PAUSED:
             clock.next_alert_at = None
         clock.save()
-        _record_plan(clock, reason, at)
+        _record_plan(clock, reason, at, actor=actor)
         if clock.due_at != before:
             record_event(
                 ticket,
-                None,
+                actor,
                 SlaAction.REPLANNED,
                 field=clock.metric,
                 before=before,
@@ -112,6 +115,7 @@ def sla_replan(*, ticket: Ticket, at: datetime, reason: str = PlanReason.TERMS_C
         },
         at=ticket.created_at,
         terms=terms,
+        actor=actor,
         pauses=pauses,
         planned_at=at,
     )
@@ -129,10 +133,11 @@ def _pause_under_target(
     return max(open_pause.paused_at, clock.started_at)
 
 
-def sla_replan_tickets(*, ticket_ids: Iterable[int], at: datetime, reason: str) -> int:
+def sla_replan_tickets(*, ticket_ids: Iterable[int], at: datetime, reason: str, actor) -> int:
     """Re-plan the open clocks of these tickets, one transaction per ticket.
 
-    Used after an administrator edits a calendar or a policy. The ticket is locked
+    Used after an administrator edits a calendar or a policy (`actor`: that administrator,
+    or None when a migration re-plans). The ticket is locked
     before its clocks, in the same order as the ticket services, so this never deadlocks
     with an agent's change.
     """
@@ -147,7 +152,7 @@ def sla_replan_tickets(*, ticket_ids: Iterable[int], at: datetime, reason: str) 
             )
             if ticket is None:
                 continue
-            sla_replan(ticket=ticket, at=at, reason=reason)
+            sla_replan(ticket=ticket, at=at, actor=actor, reason=reason)
             count += 1
     return count
 

@@ -1,8 +1,10 @@
 """SLA engine entry points: the ticket and complaint events, and the clocks each one starts,
 meets, pauses, resumes, re-plans or reopens.
 
-The ticket and complaint services call these (through hooks.py) inside their own
-transaction, with the ticket row already locked. Which event starts and which meets each
+The ticket, complaint, plan and quality services call these inside their own transaction,
+with the ticket row already locked, passing the actor whose change it was (None: the
+customer or the system); the engine names it on what it records (a pause and its resume,
+a met clock, a plan row, a re-plan's audit event). Which event starts and which meets each
 metric is decided by the tables in clocks.py, in one place:
 
 - first public reply meets first response, next response and feedback reply; the service
@@ -21,8 +23,7 @@ from datetime import datetime
 
 from django.db import transaction
 
-from tickets.audit import EventAction
-from tickets.models import Status, Ticket, TicketEvent
+from tickets.models import Status, Ticket
 
 from .clocks import (
     COMPLAINT_METRICS,
@@ -52,7 +53,7 @@ from .policies import new_ticket_terms, targets_for, ticket_complaint, ticket_te
 from .replanning import sla_replan
 
 
-def sla_reopen(*, ticket: Ticket, at: datetime) -> Clock | None:
+def sla_reopen(*, ticket: Ticket, at: datetime, actor) -> Clock | None:
     """A reopened ticket starts a new resolution cycle; earlier cycles keep their verdict."""
     terms = ticket_terms(ticket)
     target = targets_for(terms).get(Metric.RESOLUTION)
@@ -70,11 +71,12 @@ def sla_reopen(*, ticket: Ticket, at: datetime) -> Clock | None:
         target=target,
         at=at,
         terms=terms,
+        actor=actor,
         cycle=(last or 0) + 1,
     )
 
 
-def _start_next_cycle(ticket: Ticket, metric: str, *, at: datetime) -> Clock | None:
+def _start_next_cycle(ticket: Ticket, metric: str, *, at: datetime, actor) -> Clock | None:
     terms = ticket_terms(ticket)
     target = targets_for(terms).get(metric)
     if target is None:
@@ -84,18 +86,26 @@ def _start_next_cycle(ticket: Ticket, metric: str, *, at: datetime) -> Clock | N
         return None
     last = clocks.order_by("-cycle").values_list("cycle", flat=True).first()
     return sla_start(
-        ticket=ticket, metric=metric, target=target, at=at, terms=terms, cycle=(last or 0) + 1
+        ticket=ticket,
+        metric=metric,
+        target=target,
+        at=at,
+        terms=terms,
+        actor=actor,
+        cycle=(last or 0) + 1,
     )
 
 
-# --- entry points called by hooks.py ------------------------------------------------------
+# --- entry points called by the services of the apps -------------------------------------
 # The engine's reactions run inside the calling service's transaction, and no caller
 # catches their errors: a failure rolls that whole service back anyway. So they join the
 # transaction without a savepoint of their own (`savepoint=False`), which would add two
 # round trips to every reply, status change and customer message.
 
 
-def sla_ticket_created(*, ticket: Ticket, at: datetime, savepoint: bool = True) -> list[Clock]:
+def sla_ticket_created(
+    *, ticket: Ticket, at: datetime, actor, savepoint: bool = True
+) -> list[Clock]:
     """Start the creation metrics' clocks of a ticket inserted in this transaction.
 
     Such a ticket has no clocks, pauses or complaint record yet, so nothing is read but
@@ -106,10 +116,10 @@ def sla_ticket_created(*, ticket: Ticket, at: datetime, savepoint: bool = True) 
     round trips to every new ticket.
     """
     with transaction.atomic(savepoint=savepoint):
-        return _start_creation_clocks(ticket, at)
+        return _start_creation_clocks(ticket, at, actor)
 
 
-def _start_creation_clocks(ticket: Ticket, at: datetime) -> list[Clock]:
+def _start_creation_clocks(ticket: Ticket, at: datetime, actor) -> list[Clock]:
     terms = new_ticket_terms(ticket)
     targets = targets_for(terms)
     clocks = [
@@ -123,14 +133,14 @@ def _start_creation_clocks(ticket: Ticket, at: datetime) -> list[Clock]:
         # Classified at intake: the classification target is met at once.
         for clock in clocks:
             if clock.metric == Metric.CHAT_CLASSIFICATION:
-                _mark_met(clock, at)
-    _insert_clocks(clocks, reason=PlanReason.STARTED, at=at)
+                _mark_met(clock, at, actor)
+    _insert_clocks(clocks, reason=PlanReason.STARTED, at=at, actor=actor)
     ticket.sla_clocks_at_creation = clocks
     return clocks
 
 
 @transaction.atomic(savepoint=False)
-def sla_public_reply(*, ticket: Ticket, at: datetime, delivered: bool) -> None:
+def sla_public_reply(*, ticket: Ticket, at: datetime, actor, delivered: bool) -> None:
     """A public reply was written; `delivered`: the outbox accepted it for an address the
     customer has. Only a delivered reply is contact with a complaining customer, and once
     the complaint is accepted it is also the answer that meets the response."""
@@ -139,53 +149,43 @@ def sla_public_reply(*, ticket: Ticket, at: datetime, delivered: bool) -> None:
         metrics.append(Metric.COMPLAINT_FIRST_CONTACT)
         if getattr(ticket_complaint(ticket), "is_accepted", False):
             metrics.append(Metric.COMPLAINT_RESPONSE)
-    sla_meet(ticket=ticket, metrics=metrics, at=at)
+    sla_meet(ticket=ticket, metrics=metrics, at=at, actor=actor)
 
 
 @transaction.atomic(savepoint=False)
 def sla_complaint_contact(
-    *, ticket: Ticket, contacted_at: datetime, answered_at: datetime | None
+    *, ticket: Ticket, contacted_at: datetime, answered_at: datetime | None, actor
 ) -> None:
     """Contact with the complaining customer happened at `contacted_at` (first contact);
     `answered_at`: when it brought the accepted complaint's answer (the response)."""
-    sla_meet(ticket=ticket, metrics=[Metric.COMPLAINT_FIRST_CONTACT], at=contacted_at)
+    sla_meet(ticket=ticket, metrics=[Metric.COMPLAINT_FIRST_CONTACT], at=contacted_at, actor=actor)
     if answered_at is not None:
-        sla_meet(ticket=ticket, metrics=[Metric.COMPLAINT_RESPONSE], at=answered_at)
+        sla_meet(ticket=ticket, metrics=[Metric.COMPLAINT_RESPONSE], at=answered_at, actor=actor)
 
 
 @transaction.atomic(savepoint=False)
 def sla_customer_message(*, ticket: Ticket, at: datetime) -> None:
     """The customer wrote: a ticket waiting on them resumes at once (no pause gaming), and a
-    next-response clock starts if the policy has one."""
+    next-response clock starts if the policy has one. The customer is no user: what this
+    records names nobody."""
     if ticket.status == Status.PENDING_CUSTOMER:
-        sla_resume(ticket=ticket, at=at, reason=ResumeReason.CUSTOMER_MESSAGE)
+        sla_resume(ticket=ticket, at=at, reason=ResumeReason.CUSTOMER_MESSAGE, actor=None)
     if ticket.first_response_at is not None and ticket.status != Status.CLOSED:
-        _start_next_cycle(ticket, Metric.NEXT_RESPONSE, at=at)
+        _start_next_cycle(ticket, Metric.NEXT_RESPONSE, at=at, actor=None)
 
 
 @transaction.atomic(savepoint=False)
-def sla_ticket_classified(*, ticket: Ticket, at: datetime) -> None:
+def sla_ticket_classified(*, ticket: Ticket, at: datetime, actor) -> None:
     """The problem type (category) was set: chat classification is met."""
-    sla_meet(ticket=ticket, metrics=[Metric.CHAT_CLASSIFICATION], at=at)
-
-
-def _status_actor(ticket: Ticket):
-    """Who made the status change just recorded (hooks do not pass the actor)."""
-    event = (
-        TicketEvent.objects.filter(ticket=ticket, action=EventAction.STATUS_CHANGED)
-        .select_related("actor")
-        .order_by("-created_at", "-pk")
-        .first()
-    )
-    return event.actor if event is not None else None
+    sla_meet(ticket=ticket, metrics=[Metric.CHAT_CLASSIFICATION], at=at, actor=actor)
 
 
 @transaction.atomic(savepoint=False)
-def sla_status_changed(*, ticket: Ticket, before: str, after: str, at: datetime) -> None:
+def sla_status_changed(*, ticket: Ticket, before: str, after: str, at: datetime, actor) -> None:
     pausing = pausing_statuses()
     if after in FINISHED_STATUSES:
-        sla_resume(ticket=ticket, at=at, reason=ResumeReason.RESOLVED)
-        sla_meet(ticket=ticket, metrics=MET_BY_RESOLUTION, at=at)
+        sla_resume(ticket=ticket, at=at, reason=ResumeReason.RESOLVED, actor=actor)
+        sla_meet(ticket=ticket, metrics=MET_BY_RESOLUTION, at=at, actor=actor)
         if after == Status.CLOSED:
             sla_cancel(
                 ticket=ticket,
@@ -194,35 +194,35 @@ def sla_status_changed(*, ticket: Ticket, before: str, after: str, at: datetime)
             )
         return
     if before == Status.RESOLVED:
-        sla_reopen(ticket=ticket, at=at)
+        sla_reopen(ticket=ticket, at=at, actor=actor)
     if after in pausing and before not in pausing:
-        sla_pause(ticket=ticket, at=at, actor=_status_actor(ticket), status=after)
+        sla_pause(ticket=ticket, at=at, actor=actor, status=after)
     elif before in pausing and after not in pausing:
-        sla_resume(ticket=ticket, at=at, reason=ResumeReason.STATUS)
+        sla_resume(ticket=ticket, at=at, reason=ResumeReason.STATUS, actor=actor)
 
 
 @transaction.atomic
-def sla_follow_up_start(*, ticket: Ticket, metric: str, at: datetime) -> Clock | None:
+def sla_follow_up_start(*, ticket: Ticket, metric: str, at: datetime, actor) -> Clock | None:
     """Start a follow-up metric's clock (one open at a time) on the target the ticket's
     terms choose; None when no target applies or one is already open."""
     if metric not in FOLLOW_UP_METRICS:
         raise ValueError(f"{metric} is not a follow-up metric")
-    return _start_next_cycle(ticket, metric, at=at)
+    return _start_next_cycle(ticket, metric, at=at, actor=actor)
 
 
 @transaction.atomic
-def sla_follow_up_meet(*, ticket: Ticket, metric: str, at: datetime) -> list[Clock]:
+def sla_follow_up_meet(*, ticket: Ticket, metric: str, at: datetime, actor) -> list[Clock]:
     """The follow-up work was done at `at`: its open clock is met (or breached if late)."""
     if metric not in FOLLOW_UP_METRICS:
         raise ValueError(f"{metric} is not a follow-up metric")
-    return sla_meet(ticket=ticket, metrics=[metric], at=at)
+    return sla_meet(ticket=ticket, metrics=[metric], at=at, actor=actor)
 
 
 @transaction.atomic(savepoint=False)
-def sla_complaint_received(*, ticket: Ticket, at: datetime) -> None:
+def sla_complaint_received(*, ticket: Ticket, at: datetime, actor) -> None:
     """Start first contact and the severity's response; the complaint's complexity and
     severity may also change which resolution target applies."""
-    sla_replan(ticket=ticket, at=at)
+    sla_replan(ticket=ticket, at=at, actor=actor)
     terms = ticket_terms(ticket)
     targets = targets_for(terms)
     sla_start_many(
@@ -230,27 +230,28 @@ def sla_complaint_received(*, ticket: Ticket, at: datetime) -> None:
         targets={metric: targets[metric] for metric in COMPLAINT_METRICS if metric in targets},
         at=at,
         terms=terms,
+        actor=actor,
     )
 
 
 @transaction.atomic(savepoint=False)
-def sla_complaint_stage_entered(*, ticket: Ticket, stage: str, at: datetime) -> None:
+def sla_complaint_stage_entered(*, ticket: Ticket, stage: str, at: datetime, actor) -> None:
     metrics = MET_BY_COMPLAINT_STAGE.get(stage)
     if metrics:
-        sla_meet(ticket=ticket, metrics=metrics, at=at)
+        sla_meet(ticket=ticket, metrics=metrics, at=at, actor=actor)
 
 
 @transaction.atomic
-def sla_customer_tier_changed(*, customer, at: datetime) -> None:
+def sla_customer_tier_changed(*, customer, at: datetime, actor) -> None:
     """A customer's tier changed: re-plan the clocks of their open tickets."""
-    sla_customers_tier_changed(customers=[customer], at=at)
+    sla_customers_tier_changed(customers=[customer], at=at, actor=actor)
 
 
 @transaction.atomic
-def sla_customers_tier_changed(*, customers, at: datetime) -> None:
+def sla_customers_tier_changed(*, customers, at: datetime, actor) -> None:
     """Customers' tier changed (`customers`: a QuerySet or a list): re-plan their open
     tickets' clocks. A QuerySet is joined in the database, so a segmentation run that
     moves many customers brings only their open tickets into Python."""
     tickets = Ticket.objects.select_for_update(of=("self",)).filter(customer__in=customers).open()
     for ticket in tickets.select_related("customer").order_by("pk"):
-        sla_replan(ticket=ticket, at=at)
+        sla_replan(ticket=ticket, at=at, actor=actor)
