@@ -55,8 +55,6 @@ class SlaClockSerializer(serializers.Serializer):
     escalation_level = serializers.IntegerField()
 
 
-# Running clocks first, then paused, breached, met; soonest due first within each.
-_CLOCK_STATE_ORDER = {"running": 0, "paused": 1, "breached": 2, "met": 3}
 _WHEN = serializers.DateTimeField()
 
 
@@ -73,12 +71,12 @@ def ticket_prefetches() -> list[Prefetch]:
 
 
 def ticket_clocks(ticket) -> list:
-    """Every clock of the ticket that applies, each shown separately (one deadline must
-    not hide the others)."""
+    """The ticket's clocks in the page's order (sla_selectors.clocks_in_order), from the
+    list prefetched for the API when there is one."""
     clocks = getattr(ticket, "api_clocks", None)
     if clocks is None:
-        clocks = list(sla_selectors.sla_clocks_queryset().filter(ticket=ticket))
-    return sorted(clocks, key=lambda clock: (_CLOCK_STATE_ORDER.get(clock.state, 9), clock.due_at))
+        return sla_selectors.ticket_clocks(ticket)
+    return sla_selectors.clocks_in_order(clocks)
 
 
 def clock_representation(clock) -> dict:

@@ -18,7 +18,6 @@ from tickets import services
 from tickets.inbound import inbound_mail_ingest
 from tickets.models import Attachment, Ticket, TicketEvent, TicketMessage
 from tickets.selectors import tickets_visible_to
-from tickets.sla.models import ClockState
 
 from .filters import TicketFilter
 from .serializers import (
@@ -97,7 +96,7 @@ class TicketViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
             ticket.api_tags = []
         started = getattr(ticket, "sla_clocks_at_creation", None)
         if started is not None:
-            ticket.api_clocks = [c for c in started if c.state != ClockState.CANCELLED]
+            ticket.api_clocks = started
         response = Response(
             TicketSerializer(self._fresh(ticket)).data, status=status.HTTP_201_CREATED
         )
