@@ -24,6 +24,8 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from tickets.sla.models import Clock
+
 from .models import (
     RECORDED_STAGES,
     Complaint,
@@ -32,7 +34,6 @@ from .models import (
     Stage,
     StageEntry,
 )
-from .selectors import sla_clock_model
 
 TOP_CATEGORIES = 3
 HISTORY_MONTHS = 6
@@ -123,11 +124,8 @@ def _stage_average_minutes(complaint_ids: list[int], opened: dict[int, datetime]
     }
 
 
-def _sla_figures(month: Month) -> dict | None:
-    clock_model = sla_clock_model()
-    if clock_model is None:
-        return None
-    finished = clock_model.objects.filter(
+def _sla_figures(month: Month) -> dict:
+    finished = Clock.objects.filter(
         ticket__complaint__opened_at__gte=month.start,
         ticket__complaint__opened_at__lt=month.end,
         state__in=["met", "breached"],

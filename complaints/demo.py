@@ -12,7 +12,6 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
@@ -20,6 +19,7 @@ from django.utils import timezone
 from customers.models import Customer
 from staff.models import Team
 from tickets.models import Ticket
+from tickets.sla.models import Clock
 
 from . import services
 from .analysis import Month, complaint_monthly_analysis_generate
@@ -202,10 +202,6 @@ def _render_reports_again(complaint: Complaint) -> None:
 
 
 def _backdate_clocks(complaint: Complaint, delta: timedelta, times: dict) -> None:
-    try:
-        clock_model = apps.get_model("sla", "Clock")
-    except LookupError:
-        return
     met_by = {
         "complaint_first_contact": times.get(Stage.ACCEPT),
         # Accepted in contact with the customer: answered at acceptance (requirements §7).
@@ -217,7 +213,7 @@ def _backdate_clocks(complaint: Complaint, delta: timedelta, times: dict) -> Non
         "started_at", "due_at", "warn_at", "escalate_at", "paused_at", "met_at", "warned_at",
         "breached_at", "escalated_at", "ended_at",
     )  # fmt: skip
-    for clock in clock_model.objects.filter(ticket_id=complaint.ticket_id):
+    for clock in Clock.objects.filter(ticket_id=complaint.ticket_id):
         for name in shifted:
             if getattr(clock, name) is not None:
                 setattr(clock, name, getattr(clock, name) + delta)

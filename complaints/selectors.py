@@ -3,14 +3,13 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db import connection
 from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
-from tickets.sla.models import ClockState
+from tickets.sla.models import Clock, ClockState
 
 from .authority import approval_limit_of, is_within_authority
 from .models import (
@@ -39,17 +38,6 @@ _CHOICE_LABELS = {
 }
 # Stored alongside the facts but shown elsewhere (the compensation has its own section).
 _HIDDEN_CONTENT = frozenset({"compensation", "none_agreed", "contact_made"})
-
-
-def sla_clock_model():
-    """The SLA engine's Clock model once its table exists, else None (reports show "—")."""
-    try:
-        from tickets.sla.models import Clock
-    except ImportError:
-        return None
-    if Clock._meta.db_table not in connection.introspection.table_names():
-        return None
-    return Clock
 
 
 def complaints_visible_to(user) -> QuerySet[Complaint]:
@@ -161,12 +149,7 @@ def complaint_report_context(complaint: Complaint, *, language: str) -> dict:
         (entry.compensation for entry in current if entry.compensation_id is not None), None
     )
     follow_up = next((entry for entry in current if entry.stage == Stage.FOLLOW_UP), None)
-    clock_model = sla_clock_model()
-    clocks = (
-        list(clock_model.objects.filter(ticket_id=complaint.ticket_id).order_by("started_at", "pk"))
-        if clock_model is not None
-        else None
-    )
+    clocks = list(Clock.objects.filter(ticket_id=complaint.ticket_id).order_by("started_at", "pk"))
     return {
         "complaint": complaint,
         "ticket": complaint.ticket,

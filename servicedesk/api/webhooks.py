@@ -24,6 +24,7 @@ from django.db import connection
 from django.db.models import F
 from django.utils import timezone
 
+from servicedesk.outbox.delivery import register_channel_sender
 from servicedesk.outbox.models import OutboxChannel, OutboxMessage
 from servicedesk.outbox.services import Event, outbox_enqueue, outbox_enqueue_per_recipient
 
@@ -192,11 +193,7 @@ def send_webhook(message: OutboxMessage) -> None:
 
 
 def register_sender() -> None:
-    """Plug send_webhook into the outbox delivery registry (if the outbox has one yet)."""
-    try:
-        from servicedesk.outbox.delivery import register_channel_sender
-    except ImportError:
-        return
+    """Plug send_webhook into the outbox's delivery registry (called by ApiConfig.ready)."""
     # Receivers deduplicate on X-Servicedesk-Delivery, so a send interrupted by a worker's
     # death may be repeated (at-least-once) rather than given up.
     register_channel_sender(OutboxChannel.WEBHOOK, send_webhook, resend_after_interruption=True)

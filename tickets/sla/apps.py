@@ -17,6 +17,11 @@ class SlaConfig(AppConfig):
         from django.core.exceptions import ImproperlyConfigured
 
         from customers.signals import customer_tier_changed, customers_tier_changed
+        from servicedesk.templatetags.desk import (
+            register_event_field,
+            register_nav_item,
+            register_page_notice,
+        )
         from staff.models import Role
         from staff.roles import grant_to_roles
         from tickets.models import Status
@@ -44,14 +49,6 @@ class SlaConfig(AppConfig):
         customers_tier_changed.connect(
             receivers.customers_tier_changed, dispatch_uid="sla.customers_tier_changed"
         )
-        try:
-            from servicedesk.templatetags.desk import (
-                register_event_field,
-                register_nav_item,
-                register_page_notice,
-            )
-        except ImportError:  # the pages' navigation is optional for the engine
-            return
         register_nav_item("sla:dashboard", _("SLA"), permission=DASHBOARD_PERMISSION)
         from .official_data import calendar_notices
 
