@@ -150,7 +150,8 @@ def person(user, empty=""):
     else the login name."""
     if user is None:
         return empty
-    profile = user._state.fields_cache.get("staff_profile")
+    state = getattr(user, "_state", None)  # an AnonymousUser has no model state
+    profile = state.fields_cache.get("staff_profile") if state is not None else None
     display_name = getattr(profile, "display_name", "")
     return user.get_full_name() or display_name or user.get_username()
 

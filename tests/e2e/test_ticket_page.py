@@ -2,6 +2,8 @@
 service levels change, and a colleague on the same ticket is warned that someone is
 replying."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -53,10 +55,19 @@ def test_an_agent_replies_with_a_canned_reply_and_sees_the_clocks_change(
     page.get_by_label("Canned reply").select_option(label="Technician visit")
     reply_box = page.locator("#id_reply_body")
     expect(reply_box).to_have_value("A technician will call you tomorrow morning.")
+    page.set_input_files(
+        "#id_reply_file",
+        [
+            {"name": "leak.png", "mimeType": "image/png", "buffer": b"\x89PNG leak"},
+            {"name": "receipt.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 r"},
+        ],
+    )
     page.get_by_role("button", name="Send reply").click()
     expect(page.locator(".flash-success")).to_have_text("Reply sent.")
-    expect(page.locator(".timeline .message-reply")).to_contain_text(
-        "A technician will call you tomorrow morning."
+    reply = page.locator(".timeline .message-reply")
+    expect(reply).to_contain_text("A technician will call you tomorrow morning.")
+    expect(reply.locator(".attachments li")).to_have_text(
+        [re.compile("leak.png"), re.compile("receipt.pdf")]
     )
     # The reply met the feedback reply clock; the resolution clock still runs.
     expect(first_response.locator(".sla-badge")).to_have_text("Met")
