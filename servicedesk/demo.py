@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from customers.models import Customer, Language, Tier
 from servicedesk.demo_data import (
+    CANNED_REPLIES,
     CATEGORY_TREE,
     CHANNEL_WEIGHTS,
     CHINESE_CUSTOMERS,
@@ -49,6 +50,7 @@ from servicedesk.demo_steps import DEMO_STEPS
 from staff.models import Role, StaffProfile, Team
 from tickets import services
 from tickets.models import (
+    CannedReply,
     Category,
     Channel,
     Complexity,
@@ -195,6 +197,17 @@ def _seed_categories(demo: Demo) -> None:
         for child_name in children:
             child, _created = Category.objects.get_or_create(name=child_name, parent=root)
             demo.categories[f"{root_name}/{child_name}"] = child
+    for title, title_en, body, body_en, kind, category in CANNED_REPLIES:
+        CannedReply.objects.get_or_create(
+            title=title,
+            defaults={
+                "title_en": title_en,
+                "body": body,
+                "body_en": body_en,
+                "kind": kind,
+                "category": demo.categories.get(category),
+            },
+        )
 
 
 def _seed_ticket(demo: Demo, now) -> Ticket:

@@ -298,3 +298,34 @@ PRODUCTS = [
     "C1 智能电饭煲",
     "T55 4K 电视",
 ]
+
+# ---- canned replies: (zh title, en title, zh text, en text, kind, category path or "") ----
+CANNED_REPLIES = [
+    (
+        "已收到，正在处理",
+        "Received, working on it",
+        "您好，我们已收到您的问题，正在处理中，有进展会第一时间通知您。",
+        "Hello, we have received your request and are working on it; we will update you as "
+        "soon as there is progress.",
+        "",
+        "",
+    ),
+    (
+        "预约上门维修",
+        "Book a repair visit",
+        "您好，我们已为您预约维修师傅上门，师傅会在上门前一天与您电话确认时间。",
+        "Hello, we have booked a technician for you; they will call the day before the visit "
+        "to confirm the time.",
+        "",
+        "售后维修",
+    ),
+    (
+        "感谢您的建议",
+        "Thank you for your suggestion",
+        "感谢您的宝贵建议，我们已转交相关团队评估，并会告诉您结果。",
+        "Thank you for your suggestion; we have passed it to the team concerned and will let "
+        "you know the outcome.",
+        "feedback",
+        "",
+    ),
+]

@@ -90,9 +90,12 @@ def test_seed_demo_builds_a_working_demo_once(db, client, settings, tmp_path, wo
         Purchase.objects.count()
     )
 
-    # The demo agent has a queue to work.
+    # The demo agent has a queue to work, and canned replies to answer with.
     client.login(username="agent", password="agent-demo-pass")
     assert client.get("/tickets/").context["page"].paginator.count > 0
+    open_ticket = Ticket.objects.filter(status=Status.OPEN, kind="request").first()
+    page = client.get(f"/tickets/{open_ticket.reference}/")
+    assert page.status_code == 200 and page.context["canned_replies"]
 
     before = counts()
     call_command("seed_demo", "--if-empty", *TEST_SIZE)
