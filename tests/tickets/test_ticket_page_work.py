@@ -262,7 +262,8 @@ def test_the_customer_panel_counts_open_tickets_and_lists_only_visible_recent_on
     )
     page = agent_client.get(url("detail", ticket)).content.decode()
     assert '<dd class="customer-open-count">3</dd>' in page
-    assert f'<a href="{reverse("customers:profile", args=[customer.pk])}">Zhang Wei</a>' in page
+    profile = reverse("customers:profile", args=[customer.pk])
+    assert f'<a class="customer-link" href="{profile}">Zhang Wei</a>' in page
     assert older.reference in page and "Dryer noisy" in page
     assert hidden.reference not in page and "Invoice wrong" not in page
     assert "z***@example.com" in page and "zhang.wei@example.com" not in page
