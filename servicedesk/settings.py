@@ -17,6 +17,9 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
+# With DEBUG on, errors still show the project's 404 and 500 pages (servicedesk/
+# error_pages.py) unless this asks for Django's technical pages.
+DEBUG_TECHNICAL_ERROR_PAGES = env.bool("DJANGO_DEBUG_TECHNICAL_ERRORS", default=False)
 # Only the embedded development setup falls back to this key; production refuses it.
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="dev-only-insecure-key-change-me")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
@@ -61,6 +64,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Development only (it removes itself when DEBUG is off): the project's 404/500 pages.
+    "servicedesk.error_pages.DevelopmentErrorPagesMiddleware",
     # After authentication: replays POSTs that carry a known Idempotency-Key (issue 6).
     "servicedesk.api.middleware.ApiRequestMiddleware",
 ]
