@@ -48,9 +48,7 @@ class TicketTerms:
 
 
 def ticket_complaint(ticket: Ticket):
-    """The ticket's complaint record, or None (also when the complaints app is not installed)."""
-    if not hasattr(type(ticket), "complaint"):
-        return None
+    """The ticket's complaint record (the complaints app's one-to-one), or None."""
     try:
         return ticket.complaint
     except ObjectDoesNotExist:
