@@ -262,8 +262,35 @@ class TicketQuerySet(models.QuerySet):
         return self.filter(status__in=OPEN_STATUSES)
 
 
+class NewTicketReference(models.Func):
+    """The reference of the ticket row being inserted, written by the INSERT itself (the
+    ticket's db_default), so the row is never inserted under a placeholder and numbered by
+    a second statement.
+
+    PostgreSQL: Ticket.reference_for() of the id this INSERT drew from the id's sequence
+    (the id, the table's first column, takes its default first; currval is this session's
+    own). A row inserted with an id of its own (a bulk load) brings its reference too.
+    Other databases cannot read the new id in a column default: a unique placeholder that
+    ticket_create replaces once the id is known.
+    """
+
+    output_field = models.CharField()
+    template = "('tmp-' || lower(hex(randomblob(8))))"
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        number = "currval(pg_get_serial_sequence('tickets_ticket', 'id'))::text"
+        # Zero-padded to six digits and never cut short: as reference_for's {pk:06d}.
+        return f"('SD-' || lpad({number}, greatest(6, length({number})), '0'))", []
+
+
 class Ticket(models.Model):
-    reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
+    reference = models.CharField(
+        _("reference"),
+        max_length=20,
+        unique=True,
+        editable=False,
+        db_default=NewTicketReference(),
+    )
     subject = models.CharField(_("subject"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)

@@ -16,12 +16,12 @@ from tickets.sla.models import Clock, ClockPlan
 
 pytestmark = pytest.mark.django_db
 
-# token with its user and the user's permissions (one query), customer, team, nextval of
-# the ticket id, ticket, audit event, SLA policy table revision, clocks with their plan
-# rows (one statement), outbox rows for the subscribed webhook endpoints (one INSERT …
-# SELECT). The test's transaction turns the service's own transaction into a savepoint
-# (+2); in production that is BEGIN/COMMIT.
-CREATE_QUERIES = 9 + 2
+# token with its user and the user's permissions (one query), customer, team, the ticket
+# (its reference is the INSERT's own default, returned with the id), audit event, SLA
+# policy table revision, clocks with their plan rows (one statement), outbox rows for the
+# subscribed webhook endpoints (one INSERT … SELECT). The test's transaction turns the
+# service's own transaction into a savepoint (+2); in production that is BEGIN/COMMIT.
+CREATE_QUERIES = 8 + 2
 # Idempotency-Key: the request runs in the middleware's transaction (a savepoint here, +2),
 # the key row is inserted first in a savepoint of its own (+3) and the response stored
 # after (+1); the token is still read once.

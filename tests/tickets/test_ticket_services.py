@@ -24,6 +24,31 @@ def test_reference_follows_the_primary_key_and_is_unique(agent, team):
     assert second.reference != first.reference
 
 
+def test_the_reference_is_written_by_the_insert_itself_past_six_digits_too(
+    agent, team, django_assert_num_queries
+):
+    from django.db import connection
+
+    # The id sequence is not rolled back with the test: put it back afterwards.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_get_serial_sequence('tickets_ticket', 'id')")
+        (sequence,) = cursor.fetchone()
+        cursor.execute(f"SELECT last_value FROM {sequence}")
+        (last_value,) = cursor.fetchone()
+        cursor.execute("SELECT setval(%s, 1234566)", [sequence])
+    try:
+        ticket = services.ticket_create(actor=agent, subject="A", channel=Channel.WEB, team=team)
+        ticket.refresh_from_db()
+        assert (ticket.pk, ticket.reference) == (1234567, "SD-1234567")
+        with django_assert_num_queries(1):
+            ticket = Ticket(subject="B", channel=Channel.WEB, team=team)
+            ticket.save()  # one INSERT, which returns the reference with the id
+        assert ticket.reference == "SD-1234568"
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT setval(%s, %s)", [sequence, last_value])
+
+
 def test_template_refuses_a_ticket_missing_a_required_field_naming_it(agent, team, customer):
     repair = IntakeTemplate.objects.get(slug="after-sales-repair")
     with pytest.raises(ValidationError) as error:

@@ -2,7 +2,6 @@
 starts with.
 """
 
-import uuid
 from collections.abc import Iterable
 from datetime import date
 
@@ -189,10 +188,12 @@ def _insert_numbered(ticket: Ticket) -> None:
     """Insert a new ticket with its reference, derived from the never-reused primary key
     sequence (so references are never reused either).
 
-    The row is inserted under a unique placeholder, never visible outside this
-    transaction, and then given its reference: the key exists only once the row does.
+    The reference is the column's database default (NewTicketReference), returned by the
+    INSERT: one statement. Where the database cannot number the row in its default
+    (SQLite), the row comes in under a unique placeholder, never visible outside this
+    transaction, and is numbered once its key exists.
     """
-    ticket.reference = f"tmp-{uuid.uuid4().hex[:16]}"
     ticket.save(force_insert=True)
-    ticket.reference = Ticket.reference_for(ticket.pk)
-    ticket.save(update_fields=["reference"])
+    if ticket.reference != Ticket.reference_for(ticket.pk):
+        ticket.reference = Ticket.reference_for(ticket.pk)
+        ticket.save(update_fields=["reference"])
