@@ -6,5 +6,6 @@ app_name = "customers"
 
 urlpatterns = [
     path("", views.customer_list, name="list"),
+    path("import/", views.customer_import, name="import"),
     path("<int:pk>/", views.profile, name="profile"),
 ]

@@ -5,14 +5,20 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
+from servicedesk.exceptions import ServiceDeskError
+
+from .forms import CustomerImportForm
+from .importing import COLUMNS, IMPORT_MAX_BYTES, customers_import
 from .masking import customer_contact_for
 from .models import Customer
 from .profile import customer_profile_sections, render_profile_sections
 from .selectors import customer_search
 
 VIEW_PERMISSION = "customers.view_customer"
+IMPORT_PERMISSION = "customers.import_customers"
+INVALID = 422
 LIST_PAGE_SIZE = 25
 # A search text longer than this is no name, address or number.
 SEARCH_MAX_LENGTH = 200
@@ -47,3 +53,36 @@ def profile(request, pk: int):
         "sections": render_profile_sections(request, customer, filled[customer.pk]),
     }
     return render(request, "customers/profile.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def customer_import(request):
+    """Managers import customers from a CSV file: all rows or (if asked) the good ones."""
+    if not request.user.has_perm(IMPORT_PERMISSION):
+        raise PermissionDenied
+    report, status = None, 200
+    if request.method == "POST":
+        form = CustomerImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                report = customers_import(
+                    actor=request.user,
+                    content=upload.read(IMPORT_MAX_BYTES + 1),
+                    file_name=upload.name,
+                    skip_bad_rows=form.cleaned_data["skip_bad_rows"],
+                )
+            except ServiceDeskError as error:
+                problems = [str(message) for message in error.fields.get("file", [])]
+                form.add_error("file", problems or [str(error.message)])
+                if str(error.message) not in problems:
+                    form.add_error(None, str(error.message))
+        if report is None:
+            status = INVALID
+        else:
+            form = CustomerImportForm()
+    else:
+        form = CustomerImportForm()
+    context = {"form": form, "report": report, "columns": list(COLUMNS)}
+    return render(request, "customers/import.html", context, status=status)

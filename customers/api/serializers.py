@@ -125,3 +125,27 @@ class CustomerProfileSerializer(serializers.Serializer):
     sections = serializers.DictField(
         help_text="Section name → its content; sections the user may not see are absent."
     )
+
+
+class CustomerImportInput(InputSerializer):
+    file = serializers.FileField(help_text="CSV, UTF-8 (with or without BOM) or GBK.")
+    skip_bad_rows = serializers.BooleanField(
+        default=False, help_text="Import the good rows and report the bad ones."
+    )
+
+
+class ImportedLineSerializer(serializers.Serializer):
+    line = serializers.IntegerField()
+    customer = serializers.IntegerField()
+
+
+class ImportProblemSerializer(serializers.Serializer):
+    line = serializers.IntegerField()
+    column = serializers.CharField(allow_null=True)
+    message = serializers.CharField()
+
+
+class CustomerImportReportSerializer(serializers.Serializer):
+    imported = serializers.ListField(child=serializers.IntegerField(), help_text="New ids.")
+    already_registered = ImportedLineSerializer(many=True)
+    skipped = ImportProblemSerializer(many=True)

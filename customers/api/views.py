@@ -3,8 +3,10 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
+from customers.importing import IMPORT_MAX_BYTES, customers_import
 from customers.models import Customer, CustomerEvent
 from customers.profile import customer_profile_sections, serialize_profile_sections
 from customers.selectors import customer_purchases
@@ -24,6 +26,8 @@ from .serializers import (
     CustomerChangeInput,
     CustomerCreateInput,
     CustomerEventSerializer,
+    CustomerImportInput,
+    CustomerImportReportSerializer,
     CustomerProfileCustomerSerializer,
     CustomerProfileSerializer,
     CustomerSerializer,
@@ -57,6 +61,7 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
         "record_purchase": ["customers.view_customer", "customers.add_purchase"],
         "events": ["customers.view_customer"],
         "profile": ["customers.view_customer"],
+        "import_csv": ["customers.view_customer", "customers.import_customers"],
     }
     if_match_actions = frozenset({"partial_update"})
     etag_actions = frozenset({"retrieve", "create", "partial_update"})
@@ -155,3 +160,40 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
                 "sections": serialize_profile_sections(request, filled[customer.pk]),
             }
         )
+
+    @extend_schema(
+        summary="Import customers from CSV: every row checked first; nothing imported if "
+        "one is bad unless skip_bad_rows (each bad row named by line in fields.file)",
+        request={"multipart/form-data": CustomerImportInput},
+        responses={201: CustomerImportReportSerializer},
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import",
+        parser_classes=[MultiPartParser],
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def import_csv(self, request):
+        data = CustomerImportInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        upload = data.validated_data["file"]
+        report = customers_import(
+            actor=request.user,
+            content=upload.read(IMPORT_MAX_BYTES + 1),
+            file_name=upload.name,
+            skip_bad_rows=data.validated_data["skip_bad_rows"],
+        )
+        body = {
+            "imported": [customer.pk for customer in report.imported],
+            "already_registered": [
+                {"line": line, "customer": customer.pk}
+                for line, customer in report.already_registered
+            ],
+            "skipped": [
+                {"line": problem.line, "column": problem.column, "message": problem.message}
+                for problem in report.skipped
+            ],
+        }
+        return Response(body, status=status.HTTP_201_CREATED)
