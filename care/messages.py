@@ -1,6 +1,8 @@
 """The care messages in both languages: rendered in the customer's language when the
 daily plan hands them to the outbox."""
 
+from functools import lru_cache
+
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
@@ -33,13 +35,24 @@ OPT_OUT_LINE = _(
 HOLIDAY_FALLBACK = _("holiday")
 
 
+@lru_cache(maxsize=256)
+def _texts(kind: str, language: str, holiday: str) -> tuple[str, str]:
+    """The subject and body in `language` with only the name left to fill: translated once
+    per kind, language and holiday rather than once per customer (a holiday greets all)."""
+    with translation.override(language):
+        values = {
+            "name": "%(name)s",
+            "holiday": (holiday or str(HOLIDAY_FALLBACK)).replace("%", "%%"),
+        }
+        opt_out = str(OPT_OUT_LINE).replace("%", "%%")
+        return str(SUBJECTS[kind]) % values, f"{str(BODIES[kind]) % values}\n\n{opt_out}"
+
+
 def care_message_render(
     *, kind: str, language: str, name: str, holiday_names: dict
 ) -> tuple[str, str]:
     """Subject and body of a care message in `language`."""
-    with translation.override(language):
-        holiday = holiday_names.get(language) or str(HOLIDAY_FALLBACK)
-        values = {"name": name, "holiday": holiday}
-        subject = str(SUBJECTS[kind]) % values
-        body = f"{str(BODIES[kind]) % values}\n\n{OPT_OUT_LINE}"
-    return subject, body
+    subject, body = _texts(kind, language, holiday_names.get(language, ""))
+    # The second pass fills the name (a value, never read as a format) and turns the
+    # holiday's doubled "%" back into one.
+    return subject % {"name": name}, body % {"name": name}

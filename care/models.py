@@ -37,6 +37,9 @@ class SkipReason(models.TextChoices):
     BY_AGENT = "by_agent", _("Skipped by the agent")
 
 
+# The daily plan's undecided rows, only ever inside its transaction (care/planning.py).
+PLANNING_STATUS = "planning"
+
 # Statuses that count as a contact for the frequency cap: made, or about to be made.
 CONTACTING_STATUSES = (CareStatus.SCHEDULED, CareStatus.DONE, CareStatus.SENT)
 
@@ -199,6 +202,11 @@ class CareContact(models.Model):
                 fields=["assignee", "due_on"],
                 condition=Q(status="scheduled"),
                 name="care_task_open_idx",
+            ),
+            # The daily plan walks its undecided rows by id, a chunk at a time; no committed
+            # row is left "planning", so the index is empty between runs.
+            models.Index(
+                fields=["id"], condition=Q(status=PLANNING_STATUS), name="care_planning_idx"
             ),
         ]
 

@@ -54,6 +54,7 @@ from .holidays import holiday_periods_starting
 from .messages import care_message_render
 from .models import (
     CONTACTING_STATUSES,
+    PLANNING_STATUS,
     CareContact,
     CareDelivery,
     CareKind,
@@ -67,8 +68,7 @@ logger = logging.getLogger(__name__)
 # A day the beat missed (a deploy, an outage) is planned by the next run, up to this far back.
 CATCH_UP_DAYS = 3
 MESSAGE_CHUNK = 1000
-# Rows decided within the run's transaction only; no committed row keeps this status.
-PLANNING = "planning"
+PLANNING = PLANNING_STATUS  # rows decided within the run's transaction only
 _ADVISORY_LOCK = 0x43617265  # "Care"
 
 _COLUMNS = (
