@@ -262,22 +262,34 @@ def _skip(queryset: QuerySet, reason: str) -> int:
     )
 
 
+def _undecided_messages():
+    """The undecided message rows, a chunk at a time, each with its customer: two
+    indexed queries a chunk (a join would read every customer each time)."""
+    last = 0
+    while True:
+        chunk = list(
+            CareContact.objects.filter(
+                status=PLANNING, delivery=CareDelivery.MESSAGE, pk__gt=last
+            ).order_by("pk")[:MESSAGE_CHUNK]
+        )
+        if not chunk:
+            return
+        last = chunk[-1].pk
+        customers = Customer.objects.only("name", "email", "language").in_bulk(
+            {contact.customer_id for contact in chunk}
+        )
+        yield [(contact, customers[contact.customer_id]) for contact in chunk]
+
+
 def _skip_without_address() -> int:
     """Messages to customers with no e-mail address (read through the ORM: the address
     may be stored encrypted)."""
-    skipped, last = 0, 0
-    while True:
-        chunk = list(
-            CareContact.objects.filter(status=PLANNING, delivery=CareDelivery.MESSAGE, pk__gt=last)
-            .select_related("customer")
-            .order_by("pk")[:MESSAGE_CHUNK]
-        )
-        if not chunk:
-            return skipped
-        last = chunk[-1].pk
-        without = [contact.pk for contact in chunk if not contact.customer.email]
+    skipped = 0
+    for chunk in _undecided_messages():
+        without = [contact.pk for contact, customer in chunk if not customer.email]
         if without:
             skipped += _skip(CareContact.objects.filter(pk__in=without), SkipReason.NO_ADDRESS)
+    return skipped
 
 
 def _skip_capped(rules: CareSettings, today: date) -> int:
@@ -290,6 +302,7 @@ def _skip_capped(rules: CareSettings, today: date) -> int:
             customer=OuterRef("customer"),
             status__in=CONTACTING_STATUSES,
             planned_on__gte=window_start,
+            planned_on__lte=today,
         )
         .order_by()
         .values("customer")
@@ -309,19 +322,10 @@ def _skip_capped(rules: CareSettings, today: date) -> int:
 
 
 def _send_messages(now: datetime) -> int:
-    sent, last = 0, 0
-    while True:
-        chunk = list(
-            CareContact.objects.filter(status=PLANNING, delivery=CareDelivery.MESSAGE, pk__gt=last)
-            .select_related("customer")
-            .order_by("pk")[:MESSAGE_CHUNK]
-        )
-        if not chunk:
-            return sent
-        last = chunk[-1].pk
+    sent = 0
+    for chunk in _undecided_messages():
         rows = []
-        for contact in chunk:
-            customer = contact.customer
+        for contact, customer in chunk:
             subject, body = care_message_render(
                 kind=contact.kind,
                 language=customer.language,
@@ -340,9 +344,10 @@ def _send_messages(now: datetime) -> int:
                 )
             )
         OutboxMessage.objects.bulk_create(rows, ignore_conflicts=True)
-        sent += CareContact.objects.filter(pk__in=[contact.pk for contact in chunk]).update(
+        sent += CareContact.objects.filter(pk__in=[contact.pk for contact, _c in chunk]).update(
             status=CareStatus.SENT
         )
+    return sent
 
 
 @transaction.atomic
