@@ -3,10 +3,27 @@ from django.utils.translation import gettext_lazy as _
 
 from servicedesk.admin import ReadOnlyAdmin, ReadOnlyTabularInline
 
-from .models import Customer, CustomerEvent, Purchase, SegmentationRule, SegmentationRun
+from .membership import customer_change_level
+from .models import (
+    Customer,
+    CustomerEvent,
+    LtvReview,
+    MembershipLevel,
+    Purchase,
+    SegmentationRule,
+    SegmentationRun,
+)
 from .services import CONTACT_FIELDS, customer_update
 
 ADMIN_TIER_REASON = _("Changed in the admin")
+# Set by their own services (advisor: its team and the level's privilege are checked).
+LADDER_READ_ONLY = (
+    "advisor",
+    "advisor_team",
+    "tier_pinned_at",
+    "tier_pinned_by",
+    "tier_pin_reason",
+)
 
 
 class PurchaseInline(ReadOnlyTabularInline):
@@ -22,7 +39,7 @@ class CustomerAdmin(admin.ModelAdmin):
     list_display = ("name", "tier", "language", "created_at")
     list_filter = ("tier", "language")
     search_fields = ("name", "email")
-    readonly_fields = ("version",)
+    readonly_fields = ("version", *LADDER_READ_ONLY)
     inlines = [PurchaseInline]
 
     def save_model(self, request, obj, form, change):
@@ -40,6 +57,13 @@ class CustomerAdmin(admin.ModelAdmin):
             tier=obj.tier if "tier" in form.changed_data else None,
             reason=str(ADMIN_TIER_REASON),
         )
+        if "membership_level" in form.changed_data and obj.membership_level is not None:
+            stored = customer_change_level(
+                customer=stored,
+                level=obj.membership_level,
+                actor=request.user,
+                reason=str(ADMIN_TIER_REASON),
+            )
         obj.version = stored.version
 
 
@@ -69,3 +93,15 @@ class SegmentationRuleAdmin(admin.ModelAdmin):
 @admin.register(SegmentationRun)
 class SegmentationRunAdmin(ReadOnlyAdmin):
     list_display = ("computed_at", "actor", "customers_classified", "customers_moved")
+
+
+@admin.register(MembershipLevel)
+class MembershipLevelAdmin(admin.ModelAdmin):
+    """The ladder's rungs: names in both languages, rank and privileges."""
+
+    list_display = ("rank", "code", "name", "name_en", "dedicated_advisor", "min_lifetime_value")
+
+
+@admin.register(LtvReview)
+class LtvReviewAdmin(ReadOnlyAdmin):
+    list_display = ("quarter", "computed_at", "customers_count", "proposals_count")

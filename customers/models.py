@@ -6,6 +6,14 @@ from django.utils.translation import gettext_lazy as _
 
 from servicedesk.models import AppendOnlyModel
 
+# Defined in their own module (a concept of its own); imported here so Django finds them.
+from .membership_models import (  # noqa: F401
+    LevelProposal,
+    LtvReview,
+    MembershipLevel,
+    ProposalState,
+)
+
 
 class Language(models.TextChoices):
     ZH_HANS = "zh-hans", _("Simplified Chinese")
@@ -60,6 +68,44 @@ class Customer(models.Model):
         blank=True,
         related_name="+",
     )
+    # The membership ladder (customers/membership_models.py); none: the lowest rung.
+    membership_level = models.ForeignKey(
+        "customers.MembershipLevel",
+        verbose_name=_("membership level"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="customers",
+    )
+    # A dedicated advisor, for levels that grant one: new tickets route to them and their
+    # team (the team alone while the advisor's account is inactive or left the team).
+    advisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("dedicated advisor"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="advised_customers",
+    )
+    advisor_team = models.ForeignKey(
+        "staff.Team",
+        verbose_name=_("advisor's team"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="advised_customers",
+    )
+    # A tier set by hand is pinned: the nightly segmentation leaves it until unpinned.
+    tier_pinned_at = models.DateTimeField(_("tier pinned at"), null=True, blank=True)
+    tier_pinned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("tier pinned by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    tier_pin_reason = models.TextField(_("why the tier is pinned"), blank=True)
     # Optimistic concurrency (the API's ETag/If-Match): bumped by every service change.
     version = models.PositiveIntegerField(_("version"), default=1)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -86,6 +132,9 @@ class CustomerAction(models.TextChoices):
     IMPORTED = "customer.imported", _("Imported")
     CARE_OPTED_OUT = "customer.care_opted_out", _("Opted out of care contacts")
     CARE_OPTED_IN = "customer.care_opted_in", _("Opted in to care contacts again")
+    LEVEL_CHANGED = "customer.level_changed", _("Membership level changed")
+    ADVISOR_CHANGED = "customer.advisor_changed", _("Dedicated advisor changed")
+    TIER_UNPINNED = "customer.tier_unpinned", _("Tier unpinned")
 
 
 class CustomerEvent(AppendOnlyModel):
@@ -207,6 +256,21 @@ class SegmentationRule(models.Model):
     )
     general_min_score = models.PositiveIntegerField(
         _("lowest score of a general customer"), default=20
+    )
+    # Important customers get a dedicated team and priority service [S1 §5.1].
+    important_team = models.ForeignKey(
+        "staff.Team",
+        verbose_name=_("important customers' team"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("New tickets of important customers go to this team."),
+    )
+    important_priority_raised = models.BooleanField(
+        _("important customers get high priority"),
+        default=True,
+        help_text=_("New tickets of important customers are at least high priority."),
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -89,7 +89,7 @@ ON CONFLICT (customer_id) DO UPDATE SET
     tenure_points = EXCLUDED.tenure_points, repeat_points = EXCLUDED.repeat_points
 """
 
-# One statement: lock and move every customer whose class changed, bump the version (the
+# One statement: lock and move every unpinned customer whose class changed, bump the version (the
 # API's ETag), and write each one's audit event with the old and new class and the score.
 _APPLY = """
 WITH moving AS (
@@ -97,6 +97,9 @@ WITH moving AS (
       FROM customers_customer c
       JOIN customers_customersegment s ON s.customer_id = c.id
      WHERE s.run_id = %(run_id)s AND c.tier <> s.segment
+       -- A tier set by hand is pinned: the run computes the class (the profile shows
+       -- it) but leaves the tier.
+       AND c.tier_pinned_at IS NULL
        FOR UPDATE OF c
 ), moved AS (
     UPDATE customers_customer c
@@ -173,7 +176,7 @@ def customer_segments_compute(*, actor, at: datetime | None = None) -> Segmentat
     """Classify every customer by the segmentation rule and move each changed customer to
     their class (audited); the SLA engine re-plans those customers' open tickets.
 
-    A manual tier change stands until the next run, which classifies by the rule again.
+    A tier set by hand (customer_change_tier) is pinned and stays until unpinned.
     """
     at = at or timezone.now()
     now = timezone.now()

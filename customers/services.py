@@ -86,9 +86,11 @@ def _clean_contact(changes: dict) -> dict:
     return cleaned
 
 
-def _save_with_event(customer: Customer, actor, action: str, changes: dict, reason: str = ""):
+def _save_with_event(
+    customer: Customer, actor, action: str, changes: dict, reason: str = "", also=()
+):
     customer.version += 1
-    customer.save(update_fields=[*changes, "version", "updated_at"])
+    customer.save(update_fields=[*changes, *also, "version", "updated_at"])
     CustomerEvent.objects.create(
         customer=customer,
         actor=actor,
@@ -122,8 +124,9 @@ def customer_update_contact(
 def customer_change_tier(
     *, customer: Customer, actor, tier: str, reason: str, expected_version: int | None = None
 ) -> Customer:
-    """Move a customer to another tier [S1 §5.1]; the SLA clocks of their open tickets are
-    re-planned for the new tier's targets from each clock's original start."""
+    """Move a customer to another tier by hand [S1 §5.1], pinned against the nightly
+    segmentation; the SLA clocks of their open tickets are re-planned for the new tier's
+    targets from each clock's original start."""
     if tier not in Tier.values:
         raise ValidationError(MSG_UNKNOWN_TIER, field="tier")
     if not (reason or "").strip():
@@ -133,10 +136,21 @@ def customer_change_tier(
         return customer
     before = customer.tier
     customer.tier = tier
+    # Set by hand, so pinned (who, when, why): the nightly segmentation leaves it until
+    # someone unpins it (customers.membership.customer_unpin_tier).
+    now = timezone.now()
+    customer.tier_pinned_at = now
+    customer.tier_pinned_by = actor if actor is not None and actor.is_authenticated else None
+    customer.tier_pin_reason = reason.strip()
     _save_with_event(
-        customer, actor, CustomerAction.TIER_CHANGED, {"tier": (before, tier)}, reason.strip()
+        customer,
+        actor,
+        CustomerAction.TIER_CHANGED,
+        {"tier": (before, tier)},
+        reason.strip(),
+        also=("tier_pinned_at", "tier_pinned_by", "tier_pin_reason"),
     )
-    customer_tier_changed.send(sender=Customer, customer=customer, actor=actor, at=timezone.now())
+    customer_tier_changed.send(sender=Customer, customer=customer, actor=actor, at=now)
     return customer
 
 

@@ -20,6 +20,7 @@ DATA_MIGRATIONS = {
     ("sla", "0011_satisfaction_investigation"),
     ("complaints", "0002_seed_configuration"),
     ("quality", "0002_inspections_and_scorecards"),
+    ("customers", "0008_membership_ladder"),
 }
 SCHEMA_ONLY_MIGRATIONS = {
     ("tickets", "0002_events_append_only_trigger"),
@@ -45,5 +46,6 @@ def reinstall_defaults() -> None:
     install_defaults(apps)
     _migration("complaints", "0002_seed_configuration").seed(apps, None)
     _migration("quality", "0002_inspections_and_scorecards").install_defaults(apps, None)
+    _migration("customers", "0008_membership_ladder").install_default_levels(apps, None)
     # Normally done by the flush's post_migrate; repeated so the groups never depend on it.
     ensure_role_groups()

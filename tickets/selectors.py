@@ -52,13 +52,22 @@ class QueueScope:
     VALUES = (MINE, TEAM, UNASSIGNED, AT_RISK, BREACHED, MENTIONED, ALL)
 
 
+# Among tickets of the same priority, customers higher on the membership ladder first
+# (a customer without a level stands on the lowest rung, so last).
+_LEVEL_FIRST = F("customer__membership_level__rank").desc(nulls_last=True)
 # Nearest SLA due time first; tickets with nothing due come last.
-_BY_SLA = (F("next_due_at").asc(nulls_last=True), "priority_rank", "-created_at", "-pk")
+_BY_SLA = (
+    F("next_due_at").asc(nulls_last=True),
+    "priority_rank",
+    _LEVEL_FIRST,
+    "-created_at",
+    "-pk",
+)
 QUEUE_ORDERINGS = {
     "sla": _BY_SLA,
     "newest": ("-created_at", "-pk"),
     "oldest": ("created_at", "pk"),
-    "priority": ("priority_rank", "-created_at", "-pk"),
+    "priority": ("priority_rank", _LEVEL_FIRST, "-created_at", "-pk"),
     "updated": ("-updated_at", "-pk"),
 }
 # Every column of the queue sorts by these fields; "-column" reverses the order.
@@ -67,7 +76,7 @@ QUEUE_SORT_COLUMNS = {
     "subject": ("subject",),
     "customer": ("customer__name",),
     "status": ("status",),
-    "priority": ("priority_rank",),
+    "priority": ("priority_rank", "-customer__membership_level__rank"),
     "sla": ("next_due_at",),
     "channel": ("channel",),
     "team": ("team__name",),
@@ -194,7 +203,7 @@ def agent_queue(*, user, filters: QueueFilters) -> QuerySet[Ticket]:
     if filters.q:
         tickets = tickets.filter(search_condition(filters.q))
     ordering = _queue_order_by(filters.ordering)
-    tickets = tickets.select_related("customer", "team", "assignee", "category")
+    tickets = tickets.select_related("customer__membership_level", "team", "assignee", "category")
     return with_sla_due(tickets).annotate(priority_rank=_priority_rank()).order_by(*ordering)
 
 

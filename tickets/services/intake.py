@@ -8,6 +8,7 @@ from datetime import date
 from django.db import transaction
 from django.utils.translation import get_language
 
+from customers.membership import customer_ticket_routing
 from customers.models import Customer
 from customers.services import customer_create
 from servicedesk.exceptions import (
@@ -22,6 +23,7 @@ from ..extensions import (
     refuse_owned_kind,
 )
 from ..models import (
+    PRIORITY_RANK,
     Category,
     Channel,
     Complexity,
@@ -92,7 +94,9 @@ def ticket_create(
 
     A kind another app owns (a complaint) is opened only by that app (`opened_by`, its
     label); anyone else is told where to go. `new_customer` (customer_create's fields)
-    registers a first-time caller as the ticket's customer.
+    registers a first-time caller as the ticket's customer. Without a chosen team or
+    assignee, the customer's privileges route it (customers.membership: dedicated advisor
+    and team, important customers' team and priority).
     """
     if new_customer:
         # In the ticket's transaction: a ticket refused below leaves no customer behind.
@@ -114,6 +118,7 @@ def ticket_create(
     if intake_template is not None:
         refuse_owned_kind(intake_template.kind, opened_by)
     require_choice("complexity", complexity, Complexity)
+    chosen_priority = priority
     if intake_template is not None:
         priority = priority or intake_template.default_priority
         category = category or intake_template.default_category
@@ -135,6 +140,19 @@ def ticket_create(
         )
         if missing:
             raise ValidationError(fields=missing)
+    # The customer's privileges: their dedicated advisor and team, or the important
+    # customers' team, unless the caller chose where it goes. A kind another app owns (a
+    # complaint) is routed by that app under its own authority rules.
+    routing = customer_ticket_routing(customer)
+    if team is None and assignee is None and opened_by == "tickets":
+        team, assignee = routing.team, routing.advisor
+        case_owner = case_owner or assignee
+    if (
+        routing.raise_priority
+        and chosen_priority is None
+        and PRIORITY_RANK[priority] > PRIORITY_RANK[Priority.HIGH]
+    ):
+        priority = Priority.HIGH
     team = team or team_for_channel(channel)
     _check_assignee(assignee, team)
 

@@ -114,6 +114,7 @@ class PolicyAdmin(admin.ModelAdmin):
         "severity",
         "complexity",
         "tier",
+        "membership_level",
         "channel",
         "team",
     )

@@ -74,6 +74,16 @@ class Policy(models.Model):
         help_text=_("For complaints: the complaint's complexity (general counts as simple)."),
     )
     tier = models.CharField(_("customer tier"), max_length=20, choices=Tier.choices, blank=True)
+    # The fast lane of the membership ladder: a policy for one level (e.g. gold) matches
+    # the tickets of customers on that level, and is more specific than one without it.
+    membership_level = models.ForeignKey(
+        "customers.MembershipLevel",
+        verbose_name=_("membership level"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sla_policies",
+    )
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, blank=True)
     team = models.ForeignKey(
         "staff.Team",
@@ -84,7 +94,16 @@ class Policy(models.Model):
         related_name="sla_policies",
     )
 
-    MATCH_FIELDS = ("kind", "priority", "severity", "complexity", "tier", "channel", "team_id")
+    MATCH_FIELDS = (
+        "kind",
+        "priority",
+        "severity",
+        "complexity",
+        "tier",
+        "membership_level_id",
+        "channel",
+        "team_id",
+    )
 
     class Meta:
         verbose_name = _("SLA policy")

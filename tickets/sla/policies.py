@@ -41,6 +41,7 @@ class TicketTerms:
     tier: str
     channel: str
     team_id: int | None
+    membership_level_id: int | None = None
 
     @property
     def is_urgent(self) -> bool:
@@ -81,6 +82,7 @@ def _terms(ticket: Ticket, complaint) -> TicketTerms:
         tier=customer.tier if customer is not None else "",
         channel=ticket.channel,
         team_id=ticket.team_id,
+        membership_level_id=customer.membership_level_id if customer is not None else None,
     )
 
 
@@ -147,6 +149,8 @@ def _matches(policy: Policy, terms: TicketTerms) -> bool:
         wanted = getattr(policy, field)
         if wanted and wanted != getattr(terms, field):
             return False
+    if policy.membership_level_id and policy.membership_level_id != terms.membership_level_id:
+        return False
     return policy.team_id is None or policy.team_id == terms.team_id
 
 

@@ -174,6 +174,8 @@ def tickets_for_policy(policy) -> list[int]:
             matching = matching.filter(**{field: getattr(policy, field)})
     if policy.tier:
         matching = matching.filter(customer__tier=policy.tier)
+    if policy.membership_level_id:
+        matching = matching.filter(customer__membership_level_id=policy.membership_level_id)
     if policy.team_id:
         matching = matching.filter(team_id=policy.team_id)
     ids = set(on_policy.values_list("ticket_id", flat=True))
