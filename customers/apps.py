@@ -38,3 +38,11 @@ class CustomersConfig(AppConfig):
             order=20,
             serialize=purchase_history_json,
         )
+        # Managers decide the quarterly lifetime-value review's level proposals [S0 §03].
+        grant_to_roles("customers.review_ltv", (Role.MANAGER,))
+        register_nav_item(
+            "customers:ltv_review",
+            _("Lifetime-value review"),
+            permission="customers.review_ltv",
+            secondary=True,
+        )

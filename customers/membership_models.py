@@ -6,7 +6,7 @@ because the ladder and the review are concepts of their own [S0 §03].
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -93,6 +93,12 @@ class LtvReview(models.Model):
 
     def __str__(self) -> str:
         return self.quarter
+
+    @property
+    def quarter_label(self) -> str:
+        """The quarter for people, in their language (the stored code reads 2026-Q4)."""
+        year, quarter = self.quarter.split("-Q")
+        return gettext("Q%(quarter)s %(year)s") % {"quarter": quarter, "year": year}
 
     @property
     def top_share_percent(self):

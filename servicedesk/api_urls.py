@@ -14,6 +14,7 @@ from drf_spectacular.views import (
 from rest_framework.routers import SimpleRouter
 
 from complaints.api.views import CompensationViewSet, ComplaintViewSet
+from customers.api.ltv import LevelProposalViewSet
 from customers.api.views import CustomerViewSet
 from plans.api.views import ImprovementMeasureViewSet, PlanTaskViewSet, PlanViewSet
 from quality.api.views import InspectionViewSet, ScorecardViewSet, SurveyViewSet
@@ -34,6 +35,7 @@ def register_api_routes(router: SimpleRouter) -> None:
     """Each app's viewsets; an app that adds an API adds its line here."""
     router.register("tickets", TicketViewSet, basename="ticket")
     router.register("customers", CustomerViewSet, basename="customer")
+    router.register("ltv-proposals", LevelProposalViewSet, basename="ltv-proposal")
     router.register("staff", StaffViewSet, basename="staff")
     router.register("teams", TeamViewSet, basename="team")
     router.register("webhooks", WebhookEndpointViewSet, basename="webhook")

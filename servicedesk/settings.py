@@ -302,6 +302,13 @@ CELERY_BEAT_SCHEDULE["care-daily-plan"] = {
     "schedule": crontab(minute=30, hour=1),
     "options": {"expires": 12 * 3600.0, "expire_seconds": 12 * 3600},
 }
+# The lifetime-value review at the start of each quarter [S0 §03] (02:00 UTC on the 1st
+# of January, April, July and October); a manager decides its proposals.
+CELERY_BEAT_SCHEDULE["customers-ltv-review"] = {
+    "task": "customers.tasks.ltv_review_compute_task",
+    "schedule": crontab(minute=0, hour=2, day_of_month=1, month_of_year="1,4,7,10"),
+    "options": {"expires": 12 * 3600.0, "expire_seconds": 12 * 3600},
+}
 # Currencies a complaint compensation may be granted in (approval limits are per currency).
 COMPENSATION_CURRENCIES = env.list("COMPENSATION_CURRENCIES", default=["CNY", "USD", "EUR", "HKD"])
 

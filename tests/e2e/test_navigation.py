@@ -66,6 +66,7 @@ MANAGER_PAGES = {
     "Scorecards": "/quality/scorecards/",
     "Care tasks": "/care/tasks/",
     "API docs": "/api/v1/docs/",
+    "Lifetime-value review": "/customers/ltv-review/",
     "Reply scripts": "/complaints/scripts/",
 }
 
