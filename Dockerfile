@@ -16,6 +16,8 @@ COPY pyproject.toml ./
 RUN pip install --upgrade pip && pip install .
 COPY . .
 RUN DJANGO_SECRET_KEY=build-only-$(python -c "print('x'*60)") DJANGO_ALLOWED_HOSTS=build \
+    CUSTOMER_DATA_KEYS=$(python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())") \
+    CUSTOMER_LOOKUP_KEY=build-only-$(python -c "print('x'*40)") \
     DATABASE_URL=postgres://build/build CELERY_BROKER_URL=redis://build:6379/0 \
     python manage.py collectstatic --noinput \
     && python manage.py compilemessages_portable \

@@ -40,6 +40,9 @@ from datetime import UTC, datetime, timedelta  # noqa: E402
 from urllib.parse import urlsplit  # noqa: E402
 
 from bench.http_harness import Client, free_port, report, run, start_gunicorn  # noqa: E402
+from bench.keys import use_bench_keys  # noqa: E402
+
+use_bench_keys()
 
 PYTHON = sys.executable
 DATABASE = os.environ.get("API_BENCH_DATABASE", "servicedesk_bench_api")
@@ -129,7 +132,9 @@ def seed_people() -> dict:
         ApiToken.objects.filter(user=user).delete()
         _token, plain = api_token_issue(user=user, name="bench", scopes=list(Scope.values))
         people[username] = plain
-    customer, _ = Customer.objects.get_or_create(name="Bench customer", email="bench@example.com")
+    customer, _ = Customer.objects.get_or_create(
+        name="Bench customer", defaults={"email": "bench@example.com"}
+    )
     # An integration subscribed to ticket.created: every create also writes its outbox row
     # (nothing delivers it here: no worker runs).
     WebhookEndpoint.objects.get_or_create(

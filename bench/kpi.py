@@ -71,10 +71,10 @@ def _load(tickets: int, agents: int) -> None:
         f"""INSERT INTO staff_team_members (team_id, user_id)
             SELECT (SELECT min(id) FROM staff_team) + (u.rn - 1) % {teams}, u.id
             FROM (SELECT id, row_number() OVER (ORDER BY id) rn FROM auth_user) u""",
-        """INSERT INTO customers_customer (name, email, phone, language, tier, version,
-                created_at, updated_at)
-            SELECT 'Customer ' || c, 'c' || c || '@example.com', '', 'zh-hans', 'general', 1,
-                now(), now() FROM generate_series(1, 1000) c""",
+        # No e-mail or phone: the personal-data columns (encrypted) keep their defaults.
+        """INSERT INTO customers_customer (name, language, tier, version, created_at, updated_at)
+            SELECT 'Customer ' || c, 'zh-hans', 'general', 1, now(), now()
+            FROM generate_series(1, 1000) c""",
         # November 2026 (Asia/Shanghai): created on a day, resolved 1–40 hours later.
         f"""INSERT INTO tickets_ticket (reference, subject, description, channel, kind,
                 complexity, priority, status, product, order_number, customer_demand,

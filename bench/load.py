@@ -36,7 +36,10 @@ import tempfile  # noqa: E402
 import time  # noqa: E402
 
 from bench.api import free_port, start_gunicorn  # noqa: E402
+from bench.keys import use_bench_keys  # noqa: E402
 from bench.seed_scale import SERVER, clone_database, drop_database  # noqa: E402
+
+use_bench_keys()
 
 PYTHON = sys.executable
 REDIS = os.environ.get("LOAD_BENCH_REDIS", "redis://127.0.0.1:6379/4")

@@ -153,15 +153,24 @@ class World:
                 yield {"id": row_id, "team_id": team, "user_id": agent}
 
     def customers(self):
+        # Personal data as the model stores it (customers/crypto.py): Fernet tokens under
+        # the newest data key and the keyed lookup hashes, so that lookups, reveals and
+        # rotation work on the seed as on real data.
+        from customers import crypto
+
         rng = random.Random(self.seed)
         span = HISTORY.total_seconds()
         for customer in range(1, self.sizes["customers"] + 1):
             created = self.start + timedelta(seconds=rng.random() * span)
+            email = f"customer-{customer:06d}@example.com"
+            phone = f"138{customer:08d}"
             yield {
                 "id": customer,
                 "name": f"客户 {customer:06d}",
-                "email": f"customer-{customer:06d}@example.com",
-                "phone": f"138{customer:08d}",
+                "email_ciphertext": crypto.encrypt(email),
+                "phone_ciphertext": crypto.encrypt(phone),
+                "email_lookup": crypto.email_lookup(email),
+                "phone_lookup": crypto.phone_lookup(phone),
                 "language": "en" if customer % 10 == 0 else "zh-hans",
                 "tier": rng.choice(TIERS),
                 "created_at": created,

@@ -31,7 +31,10 @@ import os  # noqa: E402
 import subprocess  # noqa: E402
 import time  # noqa: E402
 
+from bench.keys import use_bench_keys  # noqa: E402
 from bench.scale_rows import SIZES, World, scaled  # noqa: E402
+
+use_bench_keys()
 
 SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 DATABASE = "servicedesk_bench_scale"

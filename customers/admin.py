@@ -1,10 +1,13 @@
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from servicedesk.admin import ReadOnlyAdmin, ReadOnlyTabularInline
 
+from .masking import mask_value
 from .membership import customer_change_level
 from .models import (
+    PERSONAL_DATA_FIELDS,
     Customer,
     CustomerEvent,
     LtvReview,
@@ -13,6 +16,7 @@ from .models import (
     SegmentationRule,
     SegmentationRun,
 )
+from .selectors import customers_matching
 from .services import CONTACT_FIELDS, customer_update
 
 ADMIN_TIER_REASON = _("Changed in the admin")
@@ -34,13 +38,62 @@ class PurchaseInline(ReadOnlyTabularInline):
     ordering = ("-purchased_at",)
 
 
+class CustomerChangeForm(forms.ModelForm):
+    """The change form never shows personal data in clear (that would be a reveal nobody
+    asked for and nobody recorded): the stored values are shown masked, and a field left
+    empty keeps its value. New customers are entered with the ordinary fields."""
+
+    class Meta:
+        model = Customer
+        fields = ("name", "language", "tier", "email", "phone", "id_number")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in PERSONAL_DATA_FIELDS:
+            masked = mask_value(field, getattr(self.instance, field))
+            self.initial[field] = ""
+            self.fields[field].required = False
+            self.fields[field].help_text = _("Now: %(masked)s. Leave empty to keep it.") % {
+                "masked": masked or "—"
+            }
+
+    def clean(self):
+        cleaned = super().clean()
+        for field in PERSONAL_DATA_FIELDS:
+            if not cleaned.get(field):
+                # Empty keeps the stored value (there is no way to see it to retype it).
+                cleaned[field] = getattr(Customer.objects.get(pk=self.instance.pk), field)
+                setattr(self.instance, field, cleaned[field])
+        return cleaned
+
+    @property
+    def changed_data(self):
+        return [
+            name
+            for name in super().changed_data
+            if name not in PERSONAL_DATA_FIELDS or self.data.get(name)
+        ]
+
+
 @admin.register(Customer)
 class CustomerAdmin(admin.ModelAdmin):
     list_display = ("name", "tier", "language", "created_at")
     list_filter = ("tier", "language")
-    search_fields = ("name", "email")
+    # Name, or exactly an e-mail, phone or ID number (lookup hashes; get_search_results).
+    search_fields = ("name",)
     readonly_fields = ("version", *LADDER_READ_ONLY)
     inlines = [PurchaseInline]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is not None:
+            kwargs["form"] = CustomerChangeForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term.strip():
+            return queryset, False
+        found = customers_matching(search_term, limit=None)
+        return queryset.filter(pk__in=found.values("pk")), False
 
     def save_model(self, request, obj, form, change):
         # Changes go through the services: audited, versioned, and a tier change re-plans

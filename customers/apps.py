@@ -46,3 +46,5 @@ class CustomersConfig(AppConfig):
             permission="customers.review_ltv",
             secondary=True,
         )
+
+        from . import checks  # noqa: F401  (registers the personal-data key checks)

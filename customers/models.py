@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from servicedesk.models import AppendOnlyModel
 
+from .fields import EncryptedTextField, LookupHashField
+
 # Defined in their own module (a concept of its own); imported here so Django finds them.
 from .membership_models import (  # noqa: F401
     LevelProposal,
@@ -13,6 +15,9 @@ from .membership_models import (  # noqa: F401
     MembershipLevel,
     ProposalState,
 )
+
+# Fields of a customer that are personal data: encrypted at rest, masked on display.
+PERSONAL_DATA_FIELDS = ("email", "phone", "id_number")
 
 
 class Language(models.TextChoices):
@@ -42,8 +47,28 @@ class Customer(models.Model):
     kind = models.CharField(
         _("kind"), max_length=20, choices=CustomerKind.choices, default=CustomerKind.PERSON
     )
-    email = models.EmailField(_("e-mail"), blank=True, db_index=True)
-    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    # Personal data, encrypted at rest (customers/fields.py says why a field); the columns
+    # are named *_ciphertext so that a raw INSERT of plaintext into "email" fails loudly.
+    email = EncryptedTextField(
+        _("e-mail"), blank=True, db_column="email_ciphertext", default="", db_default=""
+    )
+    phone = EncryptedTextField(
+        _("phone"), blank=True, db_column="phone_ciphertext", default="", db_default=""
+    )
+    id_number = EncryptedTextField(
+        _("ID number"),
+        blank=True,
+        db_column="id_number_ciphertext",
+        default="",
+        db_default="",
+        help_text=_("Identity document number (resident ID card, passport…), optional."),
+    )
+    # Keyed hashes of the normalised values: the only way to find a customer by them.
+    email_lookup = LookupHashField(source="email", kind="email", db_index=True, db_default="")
+    phone_lookup = LookupHashField(source="phone", kind="phone", db_index=True, db_default="")
+    id_number_lookup = LookupHashField(
+        source="id_number", kind="id_number", db_index=True, db_default=""
+    )
     language = models.CharField(
         _("language"), max_length=10, choices=Language.choices, default=Language.ZH_HANS
     )
@@ -116,12 +141,24 @@ class Customer(models.Model):
         verbose_name_plural = _("customers")
         ordering = ["name", "pk"]
         permissions = [
-            ("view_customer_contact", _("Can see customers' phone numbers and e-mail addresses")),
+            (
+                "view_customer_contact",
+                _("Can see customers' phone numbers, e-mail addresses and ID numbers"),
+            ),
             ("import_customers", _("Can import customers from a CSV file")),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, update_fields=None, **kwargs):
+        # A saved personal-data field brings its lookup hash along (LookupHashField).
+        if update_fields is not None:
+            update_fields = set(update_fields)
+            update_fields |= {
+                f"{name}_lookup" for name in PERSONAL_DATA_FIELDS if name in update_fields
+            }
+        super().save(*args, update_fields=update_fields, **kwargs)
 
 
 class CustomerAction(models.TextChoices):
@@ -135,6 +172,7 @@ class CustomerAction(models.TextChoices):
     LEVEL_CHANGED = "customer.level_changed", _("Membership level changed")
     ADVISOR_CHANGED = "customer.advisor_changed", _("Dedicated advisor changed")
     TIER_UNPINNED = "customer.tier_unpinned", _("Tier unpinned")
+    CONTACT_REVEALED = "customer.contact_revealed", _("Personal data revealed")
 
 
 class CustomerEvent(AppendOnlyModel):

@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum, Window
-from django.db.models.functions import Lower, RowNumber
+from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 
-from .models import Customer, CustomerSegment, Purchase, Tier
+from . import crypto
+from .models import PERSONAL_DATA_FIELDS, Customer, CustomerSegment, Purchase, Tier
 
 # The profile shows this many latest orders; the API's /purchases/ pages through all.
 PROFILE_RECENT_PURCHASES = 20
@@ -18,15 +19,84 @@ PROFILE_RECENT_PURCHASES = 20
 # What a search text must look like to be read as a phone number: digits with the usual
 # separators, at least five digits (fewer would be a fragment of a name or an order).
 _PHONE_TEXT = re.compile(r"^\+?[\d\s\-()]{5,40}$")
+# An ID number with letters (a passport, the check character X): letters and digits only.
+_ID_NUMBER_TEXT = re.compile(r"^(?=.*\d)[0-9A-Za-z]{6,32}$")
 
 
 def customers_named(text: str, *, limit: int = 10) -> QuerySet[Customer]:
-    """Customers whose name contains the text (search by name only: contact details are
-    masked for agents, so they must not be searchable by them either)."""
+    """Customers whose name contains the text (no contact details: see customers_matching)."""
     text = (text or "").strip()
     if not text:
         return Customer.objects.none()
     return Customer.objects.filter(name__icontains=text).order_by("name", "pk")[:limit]
+
+
+# Finding customers by personal data: only ever by the keyed lookup hashes (the columns
+# are encrypted). Exact and normalised — e-mail lower-cased, phone digits only, ID number
+# letters and digits — never partial: a partial search would let someone who may not see
+# contact details enumerate them; an exact one only confirms what the searcher already has.
+
+
+def customers_by_email(email: str) -> QuerySet[Customer]:
+    """Customers with this e-mail address (any case), oldest first."""
+    lookup = crypto.email_lookup(email)
+    return Customer.objects.filter(email_lookup=lookup).order_by("pk") if lookup else _none()
+
+
+def customers_by_phone(phone: str) -> QuerySet[Customer]:
+    """Customers with this phone number, whatever its spaces, dashes or brackets."""
+    lookup = crypto.phone_lookup(phone)
+    return Customer.objects.filter(phone_lookup=lookup).order_by("pk") if lookup else _none()
+
+
+def customers_by_id_number(number: str) -> QuerySet[Customer]:
+    lookup = crypto.id_number_lookup(number)
+    return Customer.objects.filter(id_number_lookup=lookup).order_by("pk") if lookup else _none()
+
+
+def _none() -> QuerySet[Customer]:
+    return Customer.objects.none()
+
+
+def _by_lookups(**values: str) -> Q:
+    """OR of the lookup columns for the values that normalise to something (an empty
+    lookup would match every customer without that field)."""
+    condition = Q()
+    for name, value in values.items():
+        lookup = crypto.lookup_hash(name, value)
+        if lookup:
+            condition |= Q(**{f"{name}_lookup": lookup})
+    return condition
+
+
+def customer_duplicates(
+    *, email: str = "", phone: str = "", id_number: str = "", exclude_pk: int | None = None
+) -> dict[str, Customer]:
+    """field → an existing customer with that value (for dedupe on create, edit, import);
+    one query."""
+    values = {"email": email, "phone": phone, "id_number": id_number}
+    wanted = {name: crypto.lookup_hash(name, value) for name, value in values.items()}
+    wanted = {name: lookup for name, lookup in wanted.items() if lookup}
+    if not wanted:
+        return {}
+    found = Customer.objects.filter(_by_lookups(**values)).order_by("pk")
+    if exclude_pk is not None:
+        found = found.exclude(pk=exclude_pk)
+    duplicates = {}
+    columns = ("pk", "name", "email_lookup", "phone_lookup", "id_number_lookup")
+    for customer in found.only(*columns)[:20]:
+        for name, lookup in wanted.items():
+            if getattr(customer, f"{name}_lookup") == lookup:
+                duplicates.setdefault(name, customer)
+    return {name: duplicates[name] for name in PERSONAL_DATA_FIELDS if name in duplicates}
+
+
+def customers_matching(text: str, *, limit: int | None = 10) -> QuerySet[Customer]:
+    """customer_search for a chooser (the new-ticket form, the admin): nothing for no text,
+    at most `limit` customers."""
+    if not (text or "").strip():
+        return Customer.objects.none()
+    return customer_search(text)[:limit]
 
 
 def customer_purchases(customer: Customer) -> QuerySet[Purchase]:
@@ -130,30 +200,39 @@ def segment_explanation(segment: CustomerSegment) -> SegmentExplanation:
 
 def customer_search(text: str) -> QuerySet[Customer]:
     """The customer list's search: a name by any part of it (Chinese too), an e-mail
-    address or a phone number only whole. Exact matching of contact details lets an agent
-    find the caller whose address or number they were given without letting them fish
-    for customers by a fragment (contact details are masked for agents)."""
+    address, a phone number or an ID number only whole. Exact matching of contact details
+    lets an agent find the caller whose address or number they were given without letting
+    them fish for customers by a fragment (contact details are masked for agents)."""
     text = (text or "").strip()
     customers = Customer.objects.all()
     if not text:
         return customers.order_by("name", "pk")
+    # Contact details through their keyed lookup hashes (the columns are encrypted).
     if "@" in text:
-        return customers.filter(email__iexact=text).order_by("name", "pk")
+        return customers_by_email(text).order_by("name", "pk")
     if _PHONE_TEXT.match(text):
-        digits = re.sub(r"[\s\-()]", "", text)
-        return customers.filter(phone__in={text, digits}).order_by("name", "pk")
+        # 18 digits may be a resident ID number as well as a phone number.
+        found = _by_lookups(phone=text, id_number=text)
+        return customers.filter(found).order_by("name", "pk") if found else _none()
+    if _ID_NUMBER_TEXT.match(text):
+        found = Q(name__icontains=text) | _by_lookups(id_number=text)
+        return customers.filter(found).order_by("name", "pk")
     return customers.filter(name__icontains=text).order_by("name", "pk")
 
 
 def customers_with_contacts(*, emails: set[str], phones: set[str]) -> list[Customer]:
     """Customers registered with any of these e-mail addresses (in any case) or phone
-    numbers (as written): how an import recognises customers it must not add twice. One
+    numbers (whatever the separators): how an import recognises customers it must not add twice. One
     query for the whole file."""
-    if not emails and not phones:
+    # Through the lookup hashes (the columns are encrypted): e-mail in any case, phone
+    # whatever its separators.
+    email_lookups = {crypto.email_lookup(email) for email in emails} - {""}
+    phone_lookups = {crypto.phone_lookup(phone) for phone in phones} - {""}
+    if not email_lookups and not phone_lookups:
         return []
     return list(
-        Customer.objects.annotate(email_lower=Lower("email")).filter(
-            Q(email_lower__in={email.lower() for email in emails}) | Q(phone__in=phones)
+        Customer.objects.filter(
+            Q(email_lookup__in=email_lookups) | Q(phone_lookup__in=phone_lookups)
         )
     )
 

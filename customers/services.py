@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from babel.numbers import list_currencies
+from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -18,7 +19,18 @@ from django.utils.translation import gettext_lazy as _
 from servicedesk.exceptions import ConflictError, PreconditionFailed, ValidationError
 from servicedesk.text import require_single_line
 
-from .models import Customer, CustomerAction, CustomerEvent, Language, Purchase, Tier
+from . import crypto
+from .masking import can_see_contact, mask_changes
+from .models import (
+    PERSONAL_DATA_FIELDS,
+    Customer,
+    CustomerAction,
+    CustomerEvent,
+    Language,
+    Purchase,
+    Tier,
+)
+from .selectors import customer_duplicates
 from .signals import customer_care_opted_out, customer_tier_changed
 
 MSG_NAME_REQUIRED = _("A customer needs a name.")
@@ -26,7 +38,12 @@ MSG_UNKNOWN_LANGUAGE = _("Unknown language.")
 MSG_UNKNOWN_TIER = _("Unknown tier.")
 MSG_REASON_REQUIRED = _("Say why the tier changes.")
 MSG_INVALID_EMAIL = _("Enter a valid e-mail address.")
-MSG_NOT_A_CONTACT_FIELD = _("Only name, e-mail, phone and language are contact details.")
+MSG_NOT_A_CONTACT_FIELD = _("Only name, e-mail, phone, ID number and language are contact details.")
+MSG_INVALID_ID_NUMBER = _(
+    "An ID number has 4 to 32 letters and digits (spaces and dashes are ignored)."
+)
+MSG_DUPLICATE = _("Customer “%(name)s” already has this %(field)s.")
+MSG_NOT_PERSONAL_DATA = _("Only e-mail, phone and ID number can be revealed.")
 MSG_STALE = _("The customer has changed since you read it; fetch it again.")
 MSG_ORDER_REQUIRED = _("A purchase needs its order number.")
 MSG_NEGATIVE_AMOUNT = _("The amount cannot be negative.")
@@ -38,26 +55,40 @@ MSG_OPT_OUT_REASON_REQUIRED = _("Say how the customer asked (call, e-mail, lette
 # A reporting system's clock may run a little ahead of ours.
 PURCHASE_CLOCK_SKEW = timedelta(minutes=5)
 
-CONTACT_FIELDS = ("name", "email", "phone", "language")
+CONTACT_FIELDS = ("name", "email", "phone", "id_number", "language")
+FIELD_NAMES = {
+    "email": _("e-mail address"),
+    "phone": _("phone number"),
+    "id_number": _("ID number"),
+}
+
+
+def _refuse_duplicates(values: dict, *, exclude_pk: int | None = None) -> None:
+    """A second customer with the same e-mail, phone or ID number is refused (found by the
+    lookup hashes): the agent should pick the existing one (search first, then create)."""
+    for field, existing in customer_duplicates(exclude_pk=exclude_pk, **values).items():
+        raise ConflictError(
+            MSG_DUPLICATE % {"name": existing.name, "field": FIELD_NAMES[field]}, field=field
+        )
 
 
 @transaction.atomic
 def customer_create(
-    *, actor, name: str, email: str = "", phone: str = "", language: str = Language.ZH_HANS
+    *,
+    actor,
+    name: str,
+    email: str = "",
+    phone: str = "",
+    id_number: str = "",
+    language: str = Language.ZH_HANS,
 ) -> Customer:
-    """Register a customer (e.g. while an agent opens a ticket for a first-time caller)."""
-    if not name or not name.strip():
-        raise ValidationError(MSG_NAME_REQUIRED, field="name")
-    if language not in Language.values:
-        raise ValidationError(MSG_UNKNOWN_LANGUAGE, field="language")
-    require_single_line("name", name)
-    require_single_line("phone", phone)
-    return Customer.objects.create(
-        name=name.strip(),
-        email=(email or "").strip(),
-        phone=(phone or "").strip(),
-        language=language,
+    """Register a customer (e.g. while an agent opens a ticket for a first-time caller);
+    refused (409) when another customer has the same e-mail, phone or ID number."""
+    cleaned = _clean_contact(
+        {"name": name, "email": email, "phone": phone, "id_number": id_number, "language": language}
     )
+    _refuse_duplicates({field: cleaned[field] for field in PERSONAL_DATA_FIELDS})
+    return Customer.objects.create(**cleaned)
 
 
 def _lock(customer: Customer, expected_version: int | None) -> Customer:
@@ -74,8 +105,12 @@ def _clean_contact(changes: dict) -> dict:
     cleaned = {name: (value or "").strip() for name, value in changes.items()}
     if "name" in cleaned and not cleaned["name"]:
         raise ValidationError(MSG_NAME_REQUIRED, field="name")
-    for field in ("name", "phone"):
+    for field in ("name", "phone", "id_number"):
         require_single_line(field, cleaned.get(field))
+    if cleaned.get("id_number"):
+        cleaned["id_number"] = crypto.normalise_id_number(cleaned["id_number"])
+        if not 4 <= len(cleaned["id_number"]) <= 32:
+            raise ValidationError(MSG_INVALID_ID_NUMBER, field="id_number")
     if "language" in cleaned and cleaned["language"] not in Language.values:
         raise ValidationError(MSG_UNKNOWN_LANGUAGE, field="language")
     if cleaned.get("email"):
@@ -95,7 +130,9 @@ def _save_with_event(
         customer=customer,
         actor=actor,
         action=action,
-        changes={name: list(pair) for name, pair in changes.items()},
+        # Personal data is recorded masked: the audit trail is not a second, unencrypted
+        # copy of it (who changed it and when is what the trail is for).
+        changes=mask_changes({name: list(pair) for name, pair in changes.items()}),
         reason=reason,
     )
 
@@ -104,9 +141,18 @@ def _save_with_event(
 def customer_update_contact(
     *, customer: Customer, actor, changes: dict, expected_version: int | None = None
 ) -> Customer:
-    """Change any of name, e-mail, phone and language; unchanged values record nothing."""
+    """Change any of name, e-mail, phone, ID number and language; unchanged values record
+    nothing; another customer's e-mail, phone or ID number is refused (409)."""
     cleaned = _clean_contact(changes)
     customer = _lock(customer, expected_version)
+    _refuse_duplicates(
+        {
+            field: cleaned[field]
+            for field in PERSONAL_DATA_FIELDS
+            if cleaned.get(field) and cleaned[field] != getattr(customer, field)
+        },
+        exclude_pk=customer.pk,
+    )
     changed = {
         name: (getattr(customer, name), value)
         for name, value in cleaned.items()
@@ -295,3 +341,21 @@ def customer_care_opt_in(*, customer: Customer, actor, reason: str) -> Customer:
         reason.strip(),
     )
     return customer
+
+
+@transaction.atomic
+def customer_personal_data_reveal(*, customer: Customer, actor, field: str) -> str:
+    """The clear value of one of the customer's personal-data fields, for a user with the
+    contact permission; each reveal is recorded (who, which field, when). Without the
+    permission: PermissionDenied, nothing recorded."""
+    if field not in PERSONAL_DATA_FIELDS:
+        raise ValidationError(MSG_NOT_PERSONAL_DATA, field="field")
+    if not can_see_contact(actor):
+        raise PermissionDenied
+    CustomerEvent.objects.create(
+        customer=customer,
+        actor=actor,
+        action=CustomerAction.CONTACT_REVEALED,
+        changes={"revealed": field},
+    )
+    return getattr(customer, field)

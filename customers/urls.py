@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import ltv_views, views
+from . import export_views, ltv_views, reveal_views, views
 
 app_name = "customers"
 
@@ -9,4 +9,10 @@ urlpatterns = [
     path("import/", views.customer_import, name="import"),
     path("<int:pk>/", views.profile, name="profile"),
     path("ltv-review/", ltv_views.ltv_review, name="ltv_review"),
+    path("export.csv", export_views.export_csv, name="export_csv"),
+    path(
+        "<int:pk>/reveal/<slug:field>/",
+        reveal_views.reveal,
+        name="reveal",
+    ),
 ]

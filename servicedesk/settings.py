@@ -22,6 +22,15 @@ DEBUG = env.bool("DJANGO_DEBUG", default=True)
 DEBUG_TECHNICAL_ERROR_PAGES = env.bool("DJANGO_DEBUG_TECHNICAL_ERRORS", default=False)
 # Only the embedded development setup falls back to this key; production refuses it.
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="dev-only-insecure-key-change-me")
+# Customers' personal data (customers/crypto.py). CUSTOMER_DATA_KEYS: Fernet keys,
+# comma-separated, newest first (new values are encrypted with the first; the others still
+# decrypt until `manage.py rotate_customer_keys` has run). CUSTOMER_LOOKUP_KEY: the HMAC
+# key of the exact-lookup columns. The embedded values are for development only:
+# production settings refuse them, and a system check fails when DEBUG is off.
+DEVELOPMENT_CUSTOMER_DATA_KEY = "uyavi30os-doOpCz34DY_fJo2C_74bx_2FiLYi--A8o="
+DEVELOPMENT_CUSTOMER_LOOKUP_KEY = "dev-only-lookup-key-Bo76e26emD3LxQByTWuijCmOdlc78Gf3"
+CUSTOMER_DATA_KEYS = env.list("CUSTOMER_DATA_KEYS", default=[DEVELOPMENT_CUSTOMER_DATA_KEY])
+CUSTOMER_LOOKUP_KEY = env.str("CUSTOMER_LOOKUP_KEY", default=DEVELOPMENT_CUSTOMER_LOOKUP_KEY)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -433,8 +442,17 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"line": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "line"}},
-    "filters": {"refusal": {"()": "servicedesk.log_filters.RefusalWithoutTraceback"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "line",
+            "filters": ["personal_data"],
+        }
+    },
+    "filters": {
+        "refusal": {"()": "servicedesk.log_filters.RefusalWithoutTraceback"},
+        "personal_data": {"()": "servicedesk.log_filters.PersonalDataRedaction"},
+    },
     "loggers": {"django.request": {"filters": ["refusal"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }

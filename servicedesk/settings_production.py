@@ -14,6 +14,13 @@ SECRET_KEY = env.str("DJANGO_SECRET_KEY")
 if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("dev-only"):
     raise ImproperlyConfigured("DJANGO_SECRET_KEY must be a real secret of 50+ characters.")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
+CUSTOMER_DATA_KEYS = env.list("CUSTOMER_DATA_KEYS")
+CUSTOMER_LOOKUP_KEY = env.str("CUSTOMER_LOOKUP_KEY")
+if DEVELOPMENT_CUSTOMER_DATA_KEY in CUSTOMER_DATA_KEYS:  # noqa: F405
+    raise ImproperlyConfigured("CUSTOMER_DATA_KEYS must not contain the development key.")
+if CUSTOMER_LOOKUP_KEY == DEVELOPMENT_CUSTOMER_LOOKUP_KEY or len(CUSTOMER_LOOKUP_KEY) < 32:  # noqa: F405
+    raise ImproperlyConfigured("CUSTOMER_LOOKUP_KEY must be a real secret of 32+ characters.")
+
 # Persistent connections: a new PostgreSQL connection per request costs more than most
 # requests (health-checked before reuse, see settings.py).
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)  # noqa: F405

@@ -46,6 +46,9 @@ PAGES: dict[str, tuple] = {
     "customers:import": ("login", 403, 403, 200, 200),
     "customers:list": ("login", 200, 200, 200, 200),
     "customers:profile": ("login", 200, 200, 200, 200),
+    # Masked for every role; a reveal needs the contact permission (agents have none).
+    "customers:export_csv": ("login", 200, 200, 200, 200),
+    "customers:reveal": ("login", "POST 403", "POST 200", "POST 200", "POST 200"),
     "complaints:monthly": ("login", 403, 200, 200, 200),
     "complaints:monthly_csv": ("login", 403, 200, 200, 200),
     "complaints:monthly_latest": ("login", 403, 302, 302, 302),
@@ -169,6 +172,8 @@ API: dict[str, tuple] = {
     "POST /api/v1/complaints/{id}/severity/": (401, 400, 400, 400, 400, 400, 403, 403),
     "POST /api/v1/customers/": (401, 400, 400, 400, 400, 400, 403, 403),
     "POST /api/v1/customers/{id}/purchases/": (401, 403, 400, 400, 400, 400, 403, 403),
+    # A reveal reads (customers:read suffices) but needs the contact permission.
+    "POST /api/v1/customers/{id}/reveal/": (401, 403, 400, 400, 400, 400, 400, 403),
     "POST /api/v1/inbound-email/": (401, 400, 400, 400, 400, 400, 403, 403),
     "POST /api/v1/tickets/": (401, 400, 400, 400, 400, 400, 403, 403),
     "POST /api/v1/tickets/{id}/assign/": (401, 400, 400, 400, 400, 400, 403, 403),
@@ -266,7 +271,8 @@ def page_arguments(name, pattern, world) -> dict:
             survey_token(world.survey) if name == "quality:survey" else world.acceptance_token
         ),
         "inspection_id": world.inspection.pk,
-        "pk": world.customer.pk,  # customers:profile
+        "pk": world.customer.pk,  # customers:profile, customers:reveal
+        "field": "email",  # customers:reveal
     }
     return {name: values[name] for name in pattern.pattern.converters}
 

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from cryptography.fernet import Fernet
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -20,6 +22,8 @@ def run_in_production(args: list[str], timeout: int = 120, **env_overrides):
         "DJANGO_ALLOWED_HOSTS": "desk.example.com",
         "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/servicedesk",
         "CELERY_BROKER_URL": "redis://127.0.0.1:6379/0",
+        "CUSTOMER_DATA_KEYS": Fernet.generate_key().decode(),
+        "CUSTOMER_LOOKUP_KEY": secrets.token_urlsafe(48),
         **env_overrides,
     }
     return subprocess.run(
@@ -56,3 +60,29 @@ def test_sqlite_is_refused_in_production():
     )
     assert result.returncode != 0
     assert "PostgreSQL" in result.stderr
+
+
+def test_the_development_customer_data_keys_are_refused_in_production():
+    from django.conf import settings
+
+    for variable, value in (
+        ("CUSTOMER_DATA_KEYS", settings.DEVELOPMENT_CUSTOMER_DATA_KEY),
+        ("CUSTOMER_LOOKUP_KEY", settings.DEVELOPMENT_CUSTOMER_LOOKUP_KEY),
+    ):
+        result = run_check(DJANGO_SECRET_KEY=secrets.token_urlsafe(64), **{variable: value})
+        assert result.returncode != 0
+        assert variable in result.stderr
+
+
+def test_the_check_refuses_development_keys_with_debug_off():
+    """servicedesk.settings with DJANGO_DEBUG=false (not the production module): the
+    system check stops `manage.py check` (and migrate, runserver) with customers.E003."""
+    result = run_in_production(
+        ["manage.py", "check"],
+        DJANGO_SETTINGS_MODULE="servicedesk.settings",
+        DJANGO_DEBUG="false",
+        CUSTOMER_DATA_KEYS=None,
+        CUSTOMER_LOOKUP_KEY=None,
+    )
+    assert result.returncode != 0
+    assert "customers.E003" in result.stderr

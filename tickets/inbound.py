@@ -30,7 +30,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
+from customers.crypto import email_lookup
 from customers.models import Customer
+from customers.selectors import customers_by_email
 from customers.services import customer_create
 from servicedesk.api.models import RejectedInboundMail
 from servicedesk.exceptions import ServiceDeskError, TransitionError, ValidationError
@@ -172,7 +174,7 @@ def _parse(raw: bytes) -> _Parsed:
 
 
 def _customer_for(parsed: _Parsed) -> Customer:
-    existing = Customer.objects.filter(email__iexact=parsed.sender).order_by("pk").first()
+    existing = customers_by_email(parsed.sender).first()
     if existing is not None:
         return existing
     name = parsed.sender_name or parsed.sender.split("@", 1)[0]
@@ -205,8 +207,7 @@ def _thread_of(parsed: _Parsed) -> tuple[Ticket | None, Ticket | None]:
     named = _ticket_named(parsed)
     if named is None:
         return None, None
-    customer_email = named.customer.email if named.customer_id else ""
-    if customer_email and customer_email.lower() == parsed.sender:
+    if named.customer_id and named.customer.email_lookup == email_lookup(parsed.sender):
         return named, None
     return None, named
 

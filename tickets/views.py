@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from customers.masking import customer_contact_for
-from customers.selectors import customers_named
+from customers.selectors import customers_matching
 from servicedesk.exceptions import ServiceDeskError
 from servicedesk.templatetags.desk import person
 
@@ -188,7 +188,6 @@ def _render_ticket(request, ticket: Ticket, *, bound=None, status: int = 200):
         "tags": tags,
         "customer_summary": customer_summary(request.user, ticket),
         "canned_replies": canned_replies_for(ticket, page_language=request.LANGUAGE_CODE),
-        "contact": customer_contact_for(request.user, ticket.customer) if ticket.customer else None,
         "timeline": timeline,
         "sla_clocks": ticket_clocks(ticket),
         "can_change": request.user.has_perm(CHANGE_PERMISSION),
@@ -463,9 +462,10 @@ def _after_open(request, ticket: Ticket):
 @login_required
 @require_GET
 def customer_search(request):
-    """htmx: customers whose name matches, as choices for the new-ticket form."""
+    """htmx: customers whose name contains the text, or whose e-mail or phone is exactly it
+    (lookup hashes), as choices for the new-ticket form."""
     _require_add_permission(request)
-    found = customers_named(request.GET.get("customer_q", ""))
+    found = customers_matching(request.GET.get("customer_q", ""))
     results = [(customer, customer_contact_for(request.user, customer)) for customer in found]
     return render(
         request,

@@ -3,13 +3,19 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from customers import crypto
 from customers.models import Customer, Tier
 from servicedesk.api.filters import UtcIsoDateTimeFilter
 
 
 class CustomerFilter(django_filters.FilterSet):
-    # By name only: contact details are masked for agents, so not searchable by them either.
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("name"))
+    # Exact and normalised, through the keyed lookup hashes (the columns are encrypted).
+    email = django_filters.CharFilter(method="_by_lookup", label=_("e-mail (exact, any case)"))
+    phone = django_filters.CharFilter(
+        method="_by_lookup", label=_("phone (exact; spaces and dashes ignored)")
+    )
+    id_number = django_filters.CharFilter(method="_by_lookup", label=_("ID number (exact)"))
     tier = django_filters.MultipleChoiceFilter(choices=Tier.choices, label=_("tier"))
     created_after = UtcIsoDateTimeFilter(
         field_name="created_at", lookup_expr="gte", label=_("created at or after")
@@ -24,3 +30,8 @@ class CustomerFilter(django_filters.FilterSet):
     class Meta:
         model = Customer
         fields = ()
+
+    def _by_lookup(self, queryset, name, value):
+        lookup = crypto.lookup_hash(name, value)
+        # A value that normalises to nothing ("---") matches no one, not everyone.
+        return queryset.filter(**{f"{name}_lookup": lookup}) if lookup else queryset.none()

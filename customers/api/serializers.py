@@ -1,38 +1,71 @@
-"""Customer representations: contact details masked unless the user may see them."""
+"""Customer representations: personal data always masked (revealed only through
+POST /api/v1/customers/{id}/reveal/, audited; customers/masking.py)."""
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from customers.masking import can_see_contact, customer_contact_for, mask_email, mask_phone
-from customers.models import Customer, CustomerEvent, Language, Purchase, Tier
+from customers.masking import customer_contact_masked, mask_changes
+from customers.models import (
+    PERSONAL_DATA_FIELDS,
+    Customer,
+    CustomerAction,
+    CustomerEvent,
+    Language,
+    Purchase,
+    Tier,
+)
 from servicedesk.api.serializers import InputSerializer
+
+MASKED = "Masked; POST …/reveal/ discloses it (contact permission, audited)."
 
 
 class CustomerSerializer(serializers.ModelSerializer):
     email = serializers.SerializerMethodField()
     phone = serializers.SerializerMethodField()
+    id_number = serializers.SerializerMethodField()
 
     class Meta:
         model = Customer
-        fields = ("id", "name", "email", "phone", "language", "tier", "created_at", "updated_at")
+        fields = (
+            "id",
+            "name",
+            "email",
+            "phone",
+            "id_number",
+            "language",
+            "tier",
+            "created_at",
+            "updated_at",
+        )
         read_only_fields = fields
 
-    def _contact(self, customer) -> dict[str, str]:
-        return customer_contact_for(self.context["request"].user, customer)
-
-    @extend_schema_field(serializers.CharField(help_text="Masked without contact permission."))
+    @extend_schema_field(serializers.CharField(help_text=MASKED))
     def get_email(self, customer) -> str:
-        return self._contact(customer)["email"]
+        return customer_contact_masked(customer)["email"]
 
-    @extend_schema_field(serializers.CharField(help_text="Masked without contact permission."))
+    @extend_schema_field(serializers.CharField(help_text=MASKED))
     def get_phone(self, customer) -> str:
-        return self._contact(customer)["phone"]
+        return customer_contact_masked(customer)["phone"]
+
+    @extend_schema_field(serializers.CharField(help_text=MASKED))
+    def get_id_number(self, customer) -> str:
+        return customer_contact_masked(customer)["id_number"]
+
+
+class RevealInput(InputSerializer):
+    field = serializers.ChoiceField(PERSONAL_DATA_FIELDS)
+
+
+class RevealSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    value = serializers.CharField()
 
 
 class CustomerCreateInput(InputSerializer):
     name = serializers.CharField(max_length=200)
     email = serializers.EmailField(required=False, allow_blank=True, max_length=254)
     phone = serializers.CharField(required=False, allow_blank=True, max_length=40)
+    id_number = serializers.CharField(required=False, allow_blank=True, max_length=40)
     language = serializers.ChoiceField(Language.choices, default=Language.ZH_HANS)
 
 
@@ -42,6 +75,7 @@ class CustomerChangeInput(InputSerializer):
     name = serializers.CharField(max_length=200, required=False)
     email = serializers.EmailField(required=False, allow_blank=True, max_length=254)
     phone = serializers.CharField(required=False, allow_blank=True, max_length=40)
+    id_number = serializers.CharField(required=False, allow_blank=True, max_length=40)
     language = serializers.ChoiceField(Language.choices, required=False)
     tier = serializers.ChoiceField(Tier.choices, required=False)
     reason = serializers.CharField(
@@ -83,11 +117,8 @@ class ActorRefSerializer(serializers.Serializer):
     username = serializers.CharField()
 
 
-_MASKS = {"email": mask_email, "phone": mask_phone}
-
-
 class CustomerEventSerializer(serializers.ModelSerializer):
-    """One entry of the customer's history; contact values masked as on the profile."""
+    """One entry of the customer's history; personal data masked (as it is recorded)."""
 
     actor = ActorRefSerializer(allow_null=True, read_only=True)
     changes = serializers.SerializerMethodField()
@@ -99,12 +130,11 @@ class CustomerEventSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.DictField(help_text="field → [before, after]"))
     def get_changes(self, event) -> dict:
-        if can_see_contact(self.context["request"].user):
+        # Recorded masked already (services, migration 0010); masked again in case a
+        # value ever slipped in by another path.
+        if event.action == CustomerAction.CONTACT_REVEALED:
             return event.changes
-        return {
-            name: [_MASKS[name](value or "") for value in pair] if name in _MASKS else pair
-            for name, pair in event.changes.items()
-        }
+        return mask_changes(event.changes)
 
 
 class CustomerProfileCustomerSerializer(CustomerSerializer):

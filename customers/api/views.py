@@ -1,4 +1,4 @@
-"""/api/v1/customers/: profiles with contact details disclosed by role."""
+"""/api/v1/customers/: profiles with personal data masked; an audited reveal discloses it."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status
@@ -13,6 +13,7 @@ from customers.selectors import customer_purchases
 from customers.services import (
     CONTACT_FIELDS,
     customer_create,
+    customer_personal_data_reveal,
     customer_update,
     purchase_record,
 )
@@ -33,6 +34,8 @@ from .serializers import (
     CustomerSerializer,
     PurchaseInput,
     PurchaseSerializer,
+    RevealInput,
+    RevealSerializer,
 )
 
 
@@ -43,7 +46,7 @@ class PurchasePagination(StableCursorPagination):
 
 
 class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
-    """Customers. E-mail and phone are masked unless the user may see contact details."""
+    """Customers. E-mail, phone and ID number are masked; `reveal` discloses one (audited)."""
 
     queryset = Customer.objects.all()
     serializer_class = CustomerSerializer
@@ -62,7 +65,10 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
         "events": ["customers.view_customer"],
         "profile": ["customers.view_customer"],
         "import_csv": ["customers.view_customer", "customers.import_customers"],
+        "reveal": ["customers.view_customer", "customers.view_customer_contact"],
     }
+    # A reveal reads (it writes only its audit record): the read scope suffices.
+    action_scopes = {"reveal": Scope.CUSTOMERS_READ}
     if_match_actions = frozenset({"partial_update"})
     etag_actions = frozenset({"retrieve", "create", "partial_update"})
 
@@ -197,3 +203,19 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
             ],
         }
         return Response(body, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Reveal one personal-data value (e-mail, phone, ID number); audited",
+        description="Needs the contact permission (403 otherwise, nothing recorded). Each "
+        "call records a customer.contact_revealed event: who, which field, when.",
+        request=RevealInput,
+        responses={200: RevealSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def reveal(self, request, pk=None):
+        customer = self.get_object()
+        data = RevealInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        field = data.validated_data["field"]
+        value = customer_personal_data_reveal(customer=customer, actor=request.user, field=field)
+        return Response(RevealSerializer({"field": field, "value": value}).data)

@@ -91,13 +91,17 @@ def test_a_browser_session_works_without_a_token_and_without_scopes(client, inte
     assert client.get(f"/api/v1/tickets/{ticket.pk}/").status_code == 200
 
 
-def test_contact_details_are_masked_for_agents_and_shown_to_supervisors(
+def test_contact_details_are_masked_for_everyone_and_revealed_only_with_the_permission(
     make_client, integration, supervisor, customer
 ):
-    masked = make_client(integration).get(f"/api/v1/customers/{customer.pk}/").json()
-    assert masked["phone"] == "138****5678" and masked["email"] == "z***@example.com"
-    clear = make_client(supervisor).get(f"/api/v1/customers/{customer.pk}/").json()
-    assert clear["phone"] == "13812345678" and clear["email"] == "zhang.wei@example.com"
+    for user in (integration, supervisor):
+        masked = make_client(user).get(f"/api/v1/customers/{customer.pk}/").json()
+        assert masked["phone"] == "138****5678" and masked["email"] == "z***@example.com"
+    reveal = f"/api/v1/customers/{customer.pk}/reveal/"
+    refused = make_client(integration).post(reveal, {"field": "phone"}, format="json")
+    assert refused.status_code == 403
+    clear = make_client(supervisor).post(reveal, {"field": "phone"}, format="json").json()
+    assert clear == {"field": "phone", "value": "13812345678"}
 
 
 def test_agents_cannot_register_webhooks_but_managers_can(make_client, integration, manager):

@@ -71,10 +71,13 @@ def test_profile_gathers_kind_contacts_language_birthday_tags_spend_and_tickets(
     assert "Another team&#x27;s ticket" not in page and "Another team's ticket" not in page
 
 
-def test_supervisor_sees_contacts_in_full(client, supervisor, customer):
+def test_supervisor_sees_contacts_masked_with_reveal_buttons(client, supervisor, customer):
     client.force_login(supervisor)
     page = client.get(profile_url(customer)).content.decode()
-    assert "zhang.wei@example.com" in page and "13812345678" in page
+    assert "zhang.wei@example.com" not in page and "13812345678" not in page
+    assert "z***@example.com" in page
+    for field in ("email", "phone"):
+        assert reverse("customers:reveal", args=[customer.pk, field]) in page
 
 
 def test_profile_explains_the_value_class(agent_client, customer):

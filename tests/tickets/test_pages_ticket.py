@@ -86,13 +86,16 @@ def test_agent_sees_the_customer_contact_masked(agent_client, ticket):
     assert "138****5678" in page
     assert "zhang.wei@example.com" not in page
     assert "13812345678" not in page
+    assert "/reveal/" not in page  # no reveal button without the permission
 
 
-def test_supervisor_sees_the_customer_contact_in_full(client, supervisor, ticket):
+def test_supervisor_sees_the_contact_masked_with_a_reveal_button(client, supervisor, ticket):
     client.force_login(supervisor)
     page = client.get(url("detail", ticket)).content.decode()
-    assert "zhang.wei@example.com" in page
-    assert "13812345678" in page
+    assert "zhang.wei@example.com" not in page and "13812345678" not in page
+    assert "138****5678" in page
+    reveal = reverse("customers:reveal", args=[ticket.customer_id, "phone"])
+    assert f'hx-post="{reveal}"' in page
 
 
 def test_timeline_shows_events_as_who_when_action_and_change(agent_client, agent, ticket):

@@ -42,13 +42,15 @@ def test_masks_keep_just_enough_to_confirm():
 
 
 @pytest.mark.parametrize(
-    ("role", "masked"),
-    [(Role.AGENT, True), (Role.SUPERVISOR, False), (Role.MANAGER, False)],
+    ("role", "may_reveal"),
+    [(Role.AGENT, False), (Role.SUPERVISOR, True), (Role.MANAGER, True)],
 )
-def test_contact_details_are_masked_for_roles_without_the_permission(role, masked, customer):
+def test_contact_details_are_masked_and_only_some_roles_may_reveal(role, may_reveal, customer):
     user = UserFactory(role=role, teams=[TeamFactory()])
     contact = customer_contact_for(user, customer)
-    if masked:
-        assert contact == {"email": "z***@example.com", "phone": "138****5678"}
-    else:
-        assert contact == {"email": "zhang.wei@example.com", "phone": "13812345678"}
+    assert contact == {
+        "email": "z***@example.com",
+        "phone": "138****5678",
+        "id_number": "",
+        "can_reveal": may_reveal,
+    }
