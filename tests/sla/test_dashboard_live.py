@@ -308,7 +308,7 @@ def test_a_running_clock_past_due_is_breached_now_before_the_sweep_records_it(
 
 
 def test_a_running_clock_past_its_warning_point_is_at_risk_before_the_sweep_warns(
-    new_ticket, manager, clock_at
+    new_ticket, manager, clock_at, client
 ):
     travel = clock_at(CREATED)
     ticket = new_ticket(subject="Soon due")
@@ -323,3 +323,30 @@ def test_a_running_clock_past_its_warning_point_is_at_risk_before_the_sweep_warn
     assert clock.pk in [at_risk.pk for at_risk in listed]
     assert all(at_risk.warn_at <= now < at_risk.due_at for at_risk in listed)
     assert tickets_breached(user=manager) == []
+    # The page's list wears the one badge of the SLA state (as the queue and ticket page).
+    client.force_login(manager)
+    html = client.get(reverse("sla:live")).content.decode()
+    assert html.count('class="sla-badge sla-warning"') == len(listed)
+
+
+@pytest.mark.parametrize(
+    ("name", "figure_queries"),
+    [
+        ("outcomes-team", 1),
+        ("backlog-age", 1),
+        ("pauses", 1),
+        ("trend-day", 3),  # created, resolved, breached
+    ],
+)
+def test_a_csv_export_reads_only_its_own_figure(
+    client, new_ticket, manager, clock_at, django_assert_num_queries, name, figure_queries
+):
+    clock_at(CREATED)
+    new_ticket()
+    client.force_login(manager)
+    period = {"date_from": "2026-03-01", "date_to": "2026-03-31"}
+    # Session, user, and the user's permissions (own and through groups): 4 around every
+    # export; then the figure's own queries, and none of the dashboard's other figures.
+    with django_assert_num_queries(4 + figure_queries):
+        response = client.get(reverse("sla:export", args=[name]), period)
+    assert response.status_code == 200

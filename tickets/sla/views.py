@@ -138,6 +138,31 @@ def live(request):
     return render(request, "sla/_live.html", _live_context(request, form))
 
 
+def _period_figure(name: str, request, form: DashboardPeriodForm) -> tables.Table | None:
+    """The one period figure an export names, read alone (its own query or two, not the
+    whole dashboard's); None for a name that is no figure."""
+    period, filters, user = form.period(), form.filters(), request.user
+    if name.startswith("outcomes-") and name.removeprefix("outcomes-") in DIMENSIONS:
+        dimension = name.removeprefix("outcomes-")
+        rows = sla_outcomes_by(dimension, period=period, user=user, filters=filters)
+        return tables.outcome_table(dimension, rows)
+    step = form.trend_step()
+    if name == f"trend-{step}":
+        return tables.trend_table(
+            step, sla_trend(period=period, user=user, step=step, filters=filters)
+        )
+    if name == "backlog-age":
+        return tables.backlog_table(backlog_age(user=user, filters=filters))
+    if name in ("response-times", "distribution"):
+        times = response_times(period=period, user=user, filters=filters)
+        if name == "response-times":
+            return tables.response_times_table(times)
+        return tables.distribution_table(times)
+    if name == "pauses":
+        return tables.pauses_table(pause_time_by_agent(period=period, user=user, filters=filters))
+    return None
+
+
 def _export_table(request, form: DashboardPeriodForm, name: str) -> tables.Table:
     live_lists = {"breached": tickets_breached, "at-risk": tickets_at_risk}
     if name in live_lists:
@@ -146,20 +171,10 @@ def _export_table(request, form: DashboardPeriodForm, name: str) -> tables.Table
         return tables.clock_table(name, title, clocks)
     if not form.is_valid():
         raise Http404
-    figures = _period_tables(request, form)
-    by_slug = {entry["table"].slug: entry["table"] for entry in figures["outcomes"]}
-    by_slug.update(
-        {
-            figures["trend"]["table"].slug: figures["trend"]["table"],
-            "backlog-age": figures["backlog"]["table"],
-            "response-times": figures["times"]["table"],
-            "distribution": figures["times"]["distribution"],
-            "pauses": figures["pauses"],
-        }
-    )
-    if name not in by_slug:
+    table = _period_figure(name, request, form)
+    if table is None:
         raise Http404
-    return by_slug[name]
+    return table
 
 
 @login_required
