@@ -1,11 +1,15 @@
 """The navigation by role on a phone (390 × 844): one menu button reaches every page the
-role may use; the queue keeps its SLA column; nothing is wider than the screen."""
+role may use; the queue keeps its SLA column; nothing is wider than the screen (the monthly
+complaint report included)."""
 
 import pytest
 from playwright.sync_api import expect
 
+from complaints.analysis import Month, complaint_monthly_analysis_generate
+from complaints.models import ComplaintCategory, Severity
+from complaints.services import complaint_open
 from staff.models import Role
-from tests.factories import TeamFactory, TicketFactory, UserFactory
+from tests.factories import CustomerFactory, TeamFactory, TicketFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("e2e")]
 
@@ -138,4 +142,23 @@ def test_the_queue_keeps_its_sla_column_and_the_dashboard_charts_fit_a_phone(
     for index in range(charts.count()):
         box = charts.nth(index).bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], index
+    fits_the_screen(phone)
+
+
+def test_the_monthly_complaint_report_fits_a_phone(live_server, phone, log_in, people):
+    complaint = complaint_open(
+        actor=people["manager"],
+        subject="Washer still leaks after the second repair visit",
+        severity=Severity.IMPORTANT,
+        category=ComplaintCategory.objects.get(name_en="Product quality"),
+        customer=CustomerFactory(name="Zhang Wei"),
+        team=people["manager"].teams.first(),
+        product="Washer W7",
+        customer_demand="A replacement washer",
+    )
+    month = Month.containing(complaint.opened_at)
+    complaint_monthly_analysis_generate(month=month)
+    log_in(phone, "zhou.min")
+    phone.goto(f"{live_server.url}/complaints/monthly/{month}/")
+    expect(phone.locator("h1")).to_be_visible()
     fits_the_screen(phone)
