@@ -1,11 +1,18 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from servicedesk.admin import ReadOnlyAdmin, ReadOnlyTabularInline
+from servicedesk.exceptions import ValidationError
 
 from .masking import mask_value
-from .membership import customer_change_level
+from .membership import (
+    advisor_check,
+    customer_assign_advisor,
+    customer_change_level,
+    customer_level,
+    customer_unpin_tier,
+)
 from .models import (
     PERSONAL_DATA_FIELDS,
     Customer,
@@ -20,14 +27,12 @@ from .selectors import customers_matching
 from .services import CONTACT_FIELDS, customer_update
 
 ADMIN_TIER_REASON = _("Changed in the admin")
-# Set by their own services (advisor: its team and the level's privilege are checked).
-LADDER_READ_ONLY = (
-    "advisor",
-    "advisor_team",
-    "tier_pinned_at",
-    "tier_pinned_by",
-    "tier_pin_reason",
-)
+ADMIN_UNPIN_REASON = _("Unpinned in the admin")
+# Written by the tier change (a hand-set tier is pinned) and customer_unpin_tier.
+PIN_READ_ONLY = ("tier_pinned_at", "tier_pinned_by", "tier_pin_reason")
+# Changed through their services on an existing customer only (the change form).
+LADDER_FIELDS = ("membership_level", "advisor", "advisor_team")
+ADVISOR_FIELDS = ("advisor", "advisor_team")
 
 
 class PurchaseInline(ReadOnlyTabularInline):
@@ -45,7 +50,7 @@ class CustomerChangeForm(forms.ModelForm):
 
     class Meta:
         model = Customer
-        fields = ("name", "language", "tier", "email", "phone", "id_number")
+        fields = ("name", "language", "tier", "email", "phone", "id_number", *LADDER_FIELDS)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -64,7 +69,21 @@ class CustomerChangeForm(forms.ModelForm):
                 # Empty keeps the stored value (there is no way to see it to retype it).
                 cleaned[field] = getattr(Customer.objects.get(pk=self.instance.pk), field)
                 setattr(self.instance, field, cleaned[field])
+        self._check_advisor(cleaned)
         return cleaned
+
+    def _check_advisor(self, cleaned) -> None:
+        """A new dedicated advisor by the service's own rule, so a refusal is shown on the
+        form (save_model then makes the change through customer_assign_advisor)."""
+        advisor = cleaned.get("advisor")
+        if advisor is None or not set(ADVISOR_FIELDS) & set(self.changed_data):
+            return
+        level = cleaned.get("membership_level") or customer_level(self.instance)
+        try:
+            advisor_check(level=level, advisor=advisor, team=cleaned.get("advisor_team"))
+        except ValidationError as refused:
+            for field, problems in refused.fields.items():
+                self.add_error("advisor_team" if field == "team" else field, problems)
 
     @property
     def changed_data(self):
@@ -81,8 +100,27 @@ class CustomerAdmin(admin.ModelAdmin):
     list_filter = ("tier", "language")
     # Name, or exactly an e-mail, phone or ID number (lookup hashes; get_search_results).
     search_fields = ("name",)
-    readonly_fields = ("version", *LADDER_READ_ONLY)
+    readonly_fields = ("version", *PIN_READ_ONLY)
     inlines = [PurchaseInline]
+    actions = ["unpin_tier"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return (*self.readonly_fields, *LADDER_FIELDS)
+        return self.readonly_fields
+
+    @admin.action(description=_("Hand the tier back to the nightly classification"))
+    def unpin_tier(self, request, queryset):
+        pinned = list(queryset.filter(tier_pinned_at__isnull=False).order_by("pk"))
+        for customer in pinned:
+            customer_unpin_tier(
+                customer=customer, actor=request.user, reason=str(ADMIN_UNPIN_REASON)
+            )
+        messages.success(
+            request,
+            _("%(count)d tiers handed back to the nightly classification.")
+            % {"count": len(pinned)},
+        )
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is not None:
@@ -114,6 +152,14 @@ class CustomerAdmin(admin.ModelAdmin):
             stored = customer_change_level(
                 customer=stored,
                 level=obj.membership_level,
+                actor=request.user,
+                reason=str(ADMIN_TIER_REASON),
+            )
+        if set(ADVISOR_FIELDS) & set(form.changed_data):
+            stored = customer_assign_advisor(
+                customer=stored,
+                advisor=obj.advisor,
+                team=obj.advisor_team,
                 actor=request.user,
                 reason=str(ADMIN_TIER_REASON),
             )

@@ -89,6 +89,19 @@ def customer_change_level(
     return customer
 
 
+def advisor_check(*, level: MembershipLevel | None, advisor, team: Team | None) -> None:
+    """Refuse an advisor the level does not grant, without a team, inactive, or not a
+    member of the team (the service and the admin's form both ask)."""
+    if level is None or not level.dedicated_advisor:
+        raise ValidationError(MSG_NO_ADVISOR_AT_LEVEL, field="advisor")
+    if team is None:
+        raise ValidationError(MSG_ADVISOR_NEEDS_TEAM, field="team")
+    if not advisor.is_active:
+        raise ValidationError(MSG_ADVISOR_INACTIVE, field="advisor")
+    if not team.members.filter(pk=advisor.pk).exists():
+        raise ValidationError(MSG_ADVISOR_NOT_IN_TEAM, field="advisor")
+
+
 @transaction.atomic
 def customer_assign_advisor(
     *, customer: Customer, advisor, team: Team | None, actor, reason: str = ""
@@ -97,15 +110,7 @@ def customer_assign_advisor(
     take them away (advisor None). Only a level with a dedicated advisor has one."""
     customer = _lock(customer, None)
     if advisor is not None:
-        level = customer_level(customer)
-        if level is None or not level.dedicated_advisor:
-            raise ValidationError(MSG_NO_ADVISOR_AT_LEVEL, field="advisor")
-        if team is None:
-            raise ValidationError(MSG_ADVISOR_NEEDS_TEAM, field="team")
-        if not advisor.is_active:
-            raise ValidationError(MSG_ADVISOR_INACTIVE, field="advisor")
-        if not team.members.filter(pk=advisor.pk).exists():
-            raise ValidationError(MSG_ADVISOR_NOT_IN_TEAM, field="advisor")
+        advisor_check(level=customer_level(customer), advisor=advisor, team=team)
     else:
         team = None
     if (customer.advisor_id, customer.advisor_team_id) == (

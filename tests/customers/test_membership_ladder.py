@@ -20,7 +20,7 @@ from customers.membership import (
     customer_change_level,
     customer_unpin_tier,
 )
-from customers.models import CustomerAction, CustomerEvent, MembershipLevel, Tier
+from customers.models import Customer, CustomerAction, CustomerEvent, MembershipLevel, Tier
 from customers.segmentation import customer_segments_compute, segmentation_rule
 from customers.services import customer_change_tier
 from servicedesk.api.scopes import Scope
@@ -306,3 +306,68 @@ def test_a_hand_set_tier_is_pinned_and_survives_the_nightly_segmentation(manager
     customer_segments_compute(actor=None, at=AT + timedelta(seconds=1))
     customer.refresh_from_db()
     assert (customer.tier, customer.tier_pinned_at) == (Tier.POTENTIAL, None)
+
+
+def admin_form(customer, admin_user, **changes):
+    """The customer admin's change form bound to the customer's values with `changes`."""
+    import json
+
+    from django.contrib import admin
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/")
+    request.user = admin_user
+    form_class = admin.site._registry[Customer].get_form(request, obj=customer)
+    unbound = form_class(instance=customer)
+    data = {}
+    for name in unbound.fields:
+        value = unbound[name].value()
+        if isinstance(value, list | dict):
+            value = json.dumps(value)
+        data[name] = "" if value is None else value
+    data.update(changes)
+    return form_class(data=data, instance=customer)
+
+
+def test_the_admin_sets_an_advisor_through_the_service_and_shows_a_refusal_on_the_form(
+    admin_client, admin_user, manager, advisor, vip_desk, other_team
+):
+    customer = CustomerFactory()
+    form = admin_form(customer, admin_user, advisor=advisor.pk, advisor_team=vip_desk.pk)
+    assert not form.is_valid()
+    assert form.errors["advisor"] == [str(MSG_NO_ADVISOR_AT_LEVEL)]
+
+    customer = customer_change_level(
+        customer=customer, level=level("gold"), actor=manager, reason="r"
+    )
+    form = admin_form(customer, admin_user, advisor=advisor.pk, advisor_team=other_team.pk)
+    assert form.errors["advisor"] == [str(MSG_ADVISOR_NOT_IN_TEAM)]
+    form = admin_form(customer, admin_user, advisor=advisor.pk, advisor_team=vip_desk.pk)
+    assert form.is_valid(), form.errors
+    from django.contrib import admin
+    from django.test import RequestFactory
+
+    request = RequestFactory().post("/")
+    request.user = admin_user
+    admin.site._registry[Customer].save_model(request, form.save(commit=False), form, True)
+    customer.refresh_from_db()
+    assert (customer.advisor, customer.advisor_team) == (advisor, vip_desk)
+    assert CustomerEvent.objects.filter(
+        customer=customer, action=CustomerAction.ADVISOR_CHANGED, actor=admin_user
+    ).exists()
+
+
+def test_the_admin_hands_pinned_tiers_back_to_the_nightly_run(admin_client, manager):
+    customer = customer_change_tier(
+        customer=CustomerFactory(), actor=manager, tier=Tier.IMPORTANT, reason="VIP"
+    )
+    response = admin_client.post(
+        reverse("admin:customers_customer_changelist"),
+        {"action": "unpin_tier", "_selected_action": [customer.pk]},
+    )
+    assert response.status_code == 302
+    customer.refresh_from_db()
+    assert customer.tier_pinned_at is None
+    assert CustomerEvent.objects.filter(
+        customer=customer, action=CustomerAction.TIER_UNPINNED, reason="Unpinned in the admin"
+    ).exists()
