@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from customers.models import Customer
+from customers.picker import CustomerPickerForm
 from tickets.models import Channel
 
 from .models import (
@@ -139,14 +139,11 @@ class SeverityForm(VersionedComplaintForm):
     complexity = forms.ChoiceField(label=_("Complexity"), choices=ComplaintComplexity.choices)
 
 
-class ComplaintOpenForm(forms.Form):
+class ComplaintOpenForm(CustomerPickerForm):
+    """A new complaint; its customer found by search or registered here (no customer: an
+    anonymous caller)."""
+
     subject = forms.CharField(label=_("Subject"), max_length=200)
-    customer = forms.ModelChoiceField(
-        label=_("Customer"),
-        queryset=Customer.objects.order_by("name"),
-        required=False,
-        empty_label=_("No customer recorded"),
-    )
     # Most complaints are routine; a preselected "urgent" would hand them to a manager.
     severity = forms.ChoiceField(
         label=_("Severity"), choices=Severity.choices, initial=Severity.ROUTINE

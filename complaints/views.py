@@ -17,6 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from customers.picker import customer_picker_context, finding_customer
 from servicedesk.exceptions import ServiceDeskError
 from tickets.forms import add_service_error
 from tickets.models import Kind, Ticket
@@ -365,9 +366,12 @@ def approvals(request):
 def new(request):
     if not request.user.has_perm("complaints.add_complaint"):
         raise PermissionDenied
-    form = ComplaintOpenForm(request.POST or None)
     status = 200
-    if request.method == "POST":
+    if finding_customer(request):
+        # "Find" without script: the same form again with the matches; nothing is saved.
+        form = ComplaintOpenForm(initial=request.POST.dict())
+    elif request.method == "POST":
+        form = ComplaintOpenForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -378,6 +382,7 @@ def new(request):
                     complexity=data["complexity"],
                     category=data["category"],
                     customer=data["customer"],
+                    new_customer=form.new_customer_fields(),
                     source=data["source"],
                     product=data["product"],
                     customer_demand=data["customer_demand"],
@@ -398,7 +403,10 @@ def new(request):
                     return redirect("tickets:detail", reference=ticket.reference)
                 return redirect("complaints:list")
         status = INVALID
-    return render(request, "complaints/new.html", {"form": form}, status=status)
+    else:
+        form = ComplaintOpenForm()
+    context = {"form": form, **customer_picker_context(request, form)}
+    return render(request, "complaints/new.html", context, status=status)
 
 
 # A page of the complaints list: as long as the queue's.

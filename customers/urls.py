@@ -7,6 +7,7 @@ app_name = "customers"
 urlpatterns = [
     path("", views.customer_list, name="list"),
     path("import/", views.customer_import, name="import"),
+    path("pick/", views.pick, name="pick"),
     path("<int:pk>/", views.profile, name="profile"),
     path("ltv-review/", ltv_views.ltv_review, name="ltv_review"),
     path("export.csv", export_views.export_csv, name="export_csv"),

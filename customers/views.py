@@ -13,6 +13,7 @@ from .forms import CustomerImportForm
 from .importing import COLUMNS, IMPORT_MAX_BYTES, customers_import
 from .masking import customer_contact_for
 from .models import Customer
+from .picker import customer_matches, picker_search_text
 from .profile import customer_profile_sections, render_profile_sections
 from .selectors import customer_search
 
@@ -86,3 +87,17 @@ def customer_import(request):
         form = CustomerImportForm()
     context = {"form": form, "report": report, "columns": list(COLUMNS)}
     return render(request, "customers/import.html", context, status=status)
+
+
+@login_required
+@require_GET
+def pick(request):
+    """htmx: the customers matching the picker's text, as choices for a new ticket or
+    complaint (the forms post back with "Find" when there is no script)."""
+    _require_view_permission(request)
+    text = picker_search_text(request.GET)
+    context = {
+        "customer_results": customer_matches(request.user, text),
+        "customer_searched": bool(text),
+    }
+    return render(request, "customers/_customer_options.html", context)

@@ -45,6 +45,7 @@ PAGES: dict[str, tuple] = {
     "complaints:list": ("login", 200, 200, 200, 200),
     "customers:import": ("login", 403, 403, 200, 200),
     "customers:list": ("login", 200, 200, 200, 200),
+    "customers:pick": ("login", 200, 200, 200, 200),
     "customers:profile": ("login", 200, 200, 200, 200),
     # Masked for every role; a reveal needs the contact permission (agents have none).
     "customers:export_csv": ("login", 200, 200, 200, 200),
@@ -95,7 +96,6 @@ PAGES: dict[str, tuple] = {
     "tickets:assign": ("login", "POST 422", "POST 422", "POST 422", "POST 422"),
     "tickets:attachment": ("login", 200, 200, 200, 200),
     "tickets:bulk": ("login", "POST 302", "POST 302", "POST 302", "POST 302"),
-    "tickets:customer_search": ("login", 200, 200, 200, 200),
     "tickets:detail": ("login", 200, 200, 200, 200),
     "tickets:new": ("login", 200, 200, 200, 200),
     "tickets:note": ("login", "POST 422", "POST 422", "POST 422", "POST 422"),

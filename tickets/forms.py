@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from customers.models import Customer, Language
+from customers.picker import CustomerPickerForm
 from servicedesk.exceptions import ServiceDeskError
 
 from .extensions import queue_views
@@ -318,7 +318,7 @@ SCENARIO_FIELDS = (
 )
 
 
-class NewTicketForm(forms.Form):
+class NewTicketForm(CustomerPickerForm):
     """Step two: the ticket itself. Template-required fields are marked here and enforced
     by `ticket_create`, whose per-field messages this form then shows."""
 
@@ -335,15 +335,6 @@ class NewTicketForm(forms.Form):
     )
     category = forms.TypedChoiceField(
         label=_("Category"), coerce=int, empty_value=None, required=False
-    )
-    customer = forms.ModelChoiceField(
-        label=_("Customer"), queryset=Customer.objects.all(), required=False
-    )
-    new_customer_name = forms.CharField(label=_("Name"), max_length=200, required=False)
-    new_customer_email = forms.EmailField(label=_("E-mail"), required=False)
-    new_customer_phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
-    new_customer_language = forms.ChoiceField(
-        label=_("Language"), choices=Language.choices, initial=Language.ZH_HANS, required=False
     )
     description = forms.CharField(
         label=_("Description"), widget=forms.Textarea(attrs={"rows": 5}), required=False
@@ -366,9 +357,6 @@ class NewTicketForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.template = template
         self.fields["category"].choices = _with_blank(category_choices(), _("No category"))
-        # The page renders the customer as radio choices from a name search (never a select
-        # of every customer); a plain widget keeps its errors out of the hidden-field list.
-        self.fields["customer"].widget = forms.TextInput()
         self.required_by_template = set(template.required_fields or []) if template else set()
         for name in self.required_by_template & set(self.fields):
             self.fields[name].template_required = True
@@ -393,30 +381,6 @@ class NewTicketForm(forms.Form):
     @property
     def customer_required(self) -> bool:
         return TemplateField.CUSTOMER in self.required_by_template
-
-    def clean(self):
-        cleaned = super().clean()
-        has_new = any(
-            cleaned.get(name)
-            for name in ("new_customer_name", "new_customer_email", "new_customer_phone")
-        )
-        if cleaned.get("customer") and has_new:
-            self.add_error(
-                "customer", _("Choose an existing customer or enter a new one, not both.")
-            )
-        elif has_new and not cleaned.get("new_customer_name"):
-            self.add_error("new_customer_name", _("A new customer needs a name."))
-        return cleaned
-
-    def new_customer_fields(self) -> dict | None:
-        if not self.cleaned_data.get("new_customer_name"):
-            return None
-        return {
-            "name": self.cleaned_data["new_customer_name"].strip(),
-            "email": self.cleaned_data.get("new_customer_email") or "",
-            "phone": (self.cleaned_data.get("new_customer_phone") or "").strip(),
-            "language": self.cleaned_data.get("new_customer_language") or Language.ZH_HANS,
-        }
 
     def ticket_fields(self) -> dict:
         """Keyword arguments for `ticket_create` (customer and actor added by the view)."""

@@ -7,7 +7,6 @@ app_name = "tickets"
 urlpatterns = [
     path("", views.queue, name="queue"),
     path("new/", views.new, name="new"),
-    path("new/customers/", views.customer_search, name="customer_search"),
     path("bulk/", views.bulk, name="bulk"),
     path("<str:reference>/", views.detail, name="detail"),
     path("<str:reference>/reply/", views.reply, name="reply"),

@@ -19,8 +19,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from customers.masking import customer_contact_for
-from customers.selectors import customers_matching
+from customers.picker import customer_picker_context, finding_customer
 from servicedesk.exceptions import ServiceDeskError
 from servicedesk.templatetags.desk import person
 
@@ -398,7 +397,10 @@ def new(request):
         )
         return redirect(owner.page_url_name)
     status = 200
-    if request.method == "POST":
+    if finding_customer(request):
+        # "Find" without script: the same form again with the matches; nothing is saved.
+        form = NewTicketForm(template=template, initial=request.POST.dict())
+    elif request.method == "POST":
         form = NewTicketForm(request.POST, template=template)
         if form.is_valid():
             try:
@@ -410,20 +412,12 @@ def new(request):
         status = INVALID
     else:
         form = NewTicketForm(template=template, initial={"channel": agent_channel(request.user)})
-    chosen = form["customer"].value() if form.is_bound else None
-    chosen_customer = (
-        form.fields["customer"].queryset.filter(pk=chosen).first()
-        if chosen and str(chosen).isdigit()
-        else None
-    )
     context = {
         "form": form,
         "template": template,
         "template_slug": template.slug if template else TemplateChoiceForm.NO_TEMPLATE,
-        "chosen_customer": chosen_customer,
-        "chosen_contact": customer_contact_for(request.user, chosen_customer)
-        if chosen_customer
-        else None,
+        "customer_required": form.customer_required,
+        **customer_picker_context(request, form),
     }
     return render(request, "tickets/new.html", context, status=status)
 
@@ -457,18 +451,3 @@ def _after_open(request, ticket: Ticket):
         mark_safe(text % {"reference": link, "team": conditional_escape(ticket.team or "—")}),  # noqa: S308  # nosec B308 B703 — both parts escaped above
     )
     return redirect("tickets:detail", reference=ticket.reference)
-
-
-@login_required
-@require_GET
-def customer_search(request):
-    """htmx: customers whose name contains the text, or whose e-mail or phone is exactly it
-    (lookup hashes), as choices for the new-ticket form."""
-    _require_add_permission(request)
-    found = customers_matching(request.GET.get("customer_q", ""))
-    results = [(customer, customer_contact_for(request.user, customer)) for customer in found]
-    return render(
-        request,
-        "tickets/_customer_options.html",
-        {"results": results, "searched": bool(request.GET.get("customer_q", "").strip())},
-    )

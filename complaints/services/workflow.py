@@ -69,6 +69,8 @@ def complaint_open(
     category: ComplaintCategory,
     # None: an anonymous caller (the page offers "No customer recorded" too).
     customer: Customer | None = None,
+    # customer_create's fields: a first-time complainant registered in the same transaction.
+    new_customer: dict | None = None,
     source: str = Channel.COMPLAINT_HOTLINE,
     complexity: str = ComplaintComplexity.GENERAL,
     description: str = "",
@@ -94,6 +96,7 @@ def complaint_open(
         ),
         description=description,
         customer=customer,
+        new_customer=new_customer,
         team=team,
         assignee=assignee,
         product=product,

@@ -62,7 +62,9 @@ def test_an_agent_takes_a_routine_complaint_through_every_stage_with_an_approved
     page.fill("#id_subject", "Washer still leaks after repair")
     page.select_option("#id_severity", "routine")
     page.select_option("#id_category", str(category.pk))
-    page.select_option("#id_customer", label="James Wilson")
+    # The customer is found by a search (htmx), never chosen from a list of everyone.
+    page.fill("#customer-search", "James")
+    page.get_by_role("radio", name="James Wilson").check()
     page.fill("#id_product", "Washer W7")
     page.fill("#id_customer_demand", "A replacement washer")
     page.get_by_role("button", name="Open complaint").click()
