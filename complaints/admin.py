@@ -6,7 +6,6 @@ from django.contrib import admin
 from servicedesk.admin import ReadOnlyAdmin
 
 from .models import (
-    ApprovalLimit,
     Complaint,
     ComplaintAuthority,
     ComplaintCategory,
@@ -26,12 +25,6 @@ class ComplaintCategoryAdmin(admin.ModelAdmin):
 @admin.register(ComplaintAuthority)
 class ComplaintAuthorityAdmin(admin.ModelAdmin):
     list_display = ("severity", "minimum_level")
-
-
-@admin.register(ApprovalLimit)
-class ApprovalLimitAdmin(admin.ModelAdmin):
-    list_display = ("level", "currency", "amount")
-    list_filter = ("currency", "level")
 
 
 @admin.register(ReplyScript)

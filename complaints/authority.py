@@ -1,7 +1,8 @@
 """Who may handle a complaint and how much compensation each staff level may grant.
 
-Both come from tables an administrator edits (ComplaintAuthority, ApprovalLimit); the
-defaults are seeded by migration 0002.
+Who may handle comes from a table an administrator edits (ComplaintAuthority, seeded by
+migration 0002); how much each person may grant is on their staff profile (staff's
+StaffApprovalLimit, one home for it, edited by their supervisor or a manager).
 """
 
 from decimal import Decimal
@@ -9,10 +10,10 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 
 from servicedesk.exceptions import AuthorityError, ValidationError
-from staff.models import StaffLevel
+from staff.models import StaffApprovalLimit, StaffLevel
 from tickets.models import Kind, Status
 
-from .models import LEVEL_ORDER, ApprovalLimit, Complaint, ComplaintAuthority, Severity
+from .models import LEVEL_ORDER, Complaint, ComplaintAuthority, Severity
 
 MSG_NO_AUTHORITY = _(
     "%(severity)s complaints are handled by a %(level)s or above; your level is %(yours)s."
@@ -72,12 +73,16 @@ def require_authority(user, severity: str, *, field: str | None = None) -> None:
 
 
 def approval_limit_of(user, currency: str) -> Decimal:
-    """The most this user may grant on their own in this currency (0 if none configured)."""
-    level = staff_level_of(user)
-    if level is None:
+    """The most this user may grant on their own in this currency: their staff profile's
+    limit (0 if none is set, or no profile)."""
+    if user is None or not user.is_authenticated:
         return Decimal("0")
-    row = ApprovalLimit.objects.filter(level=level, currency=currency).first()
-    return row.amount if row else Decimal("0")
+    amount = (
+        StaffApprovalLimit.objects.filter(profile__user=user, currency=currency)
+        .values_list("amount", flat=True)
+        .first()
+    )
+    return amount if amount is not None else Decimal("0")
 
 
 # Handling a complaint's ticket: the same table as stage moves decides who may be assigned

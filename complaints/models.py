@@ -143,26 +143,6 @@ class ComplaintAuthority(models.Model):
         return f"{self.get_severity_display()} → {self.get_minimum_level_display()}"
 
 
-class ApprovalLimit(models.Model):
-    """The most compensation a staff level may grant on its own, per currency."""
-
-    level = models.CharField(_("level"), max_length=20, choices=StaffLevel.choices)
-    currency = models.CharField(_("currency"), max_length=3)
-    amount = models.DecimalField(_("limit"), max_digits=12, decimal_places=2)
-
-    class Meta:
-        verbose_name = _("compensation approval limit")
-        verbose_name_plural = _("compensation approval limits")
-        ordering = ["currency", "amount"]
-        constraints = [
-            models.UniqueConstraint(fields=["level", "currency"], name="approval_limit_unique"),
-            models.CheckConstraint(condition=Q(amount__gte=0), name="approval_limit_not_negative"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_level_display()}: {self.amount} {self.currency}"
-
-
 class ComplaintQuerySet(models.QuerySet):
     def visible_to(self, user) -> "ComplaintQuerySet":
         from tickets.models import Ticket

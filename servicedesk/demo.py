@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from customers.models import Customer, Language, Tier
 from servicedesk.demo_data import (
+    APPROVAL_LIMITS_BY_LEVEL,
     CANNED_REPLIES,
     CATEGORY_TREE,
     CHANNEL_WEIGHTS,
@@ -47,7 +48,7 @@ from servicedesk.demo_data import (
     TEMPLATE_FOR_CATEGORY,
 )
 from servicedesk.demo_steps import DEMO_STEPS
-from staff.models import Role, StaffProfile, Team
+from staff.models import Role, StaffApprovalLimit, StaffProfile, Team
 from tickets import services
 from tickets.models import (
     CannedReply,
@@ -150,9 +151,13 @@ def _seed_staff(demo: Demo) -> None:
         user.password = hashed
         user.save()
         user.groups.set([Group.objects.get(name=role)])
-        StaffProfile.objects.update_or_create(
+        profile, _created = StaffProfile.objects.update_or_create(
             user=user, defaults={"level": level, "display_name": full_name}
         )
+        for currency, by_level in APPROVAL_LIMITS_BY_LEVEL.items():
+            StaffApprovalLimit.objects.get_or_create(
+                profile=profile, currency=currency, defaults={"amount": by_level[level]}
+            )
         for team_name in teams:
             demo.teams[team_name].members.add(user)
         for team_name in supervised:

@@ -38,6 +38,13 @@ STAFF = [
      ["电话服务组", "在线客服组"], ["电话服务组", "在线客服组"]),
 ]  # fmt: skip
 
+# The compensation each level may grant without approval in the demo (the examples of
+# the requirements): set on each demo profile, where the approval limit lives.
+APPROVAL_LIMITS_BY_LEVEL = {
+    "CNY": {"junior": "200", "senior": "500", "supervisor": "2000", "manager": "20000"},
+    "USD": {"junior": "30", "senior": "70", "supervisor": "300", "manager": "3000"},
+}
+
 # ---- customers --------------------------------------------------------------------------------
 
 CHINESE_CUSTOMERS = [

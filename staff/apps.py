@@ -8,7 +8,13 @@ class StaffConfig(AppConfig):
     verbose_name = _("Staff")
 
     def ready(self) -> None:
+        from servicedesk.templatetags.desk import register_nav_item
+
         from .roles import ensure_role_groups
+
+        register_nav_item(
+            "staff:list", _("Staff"), permission="staff.change_staffprofile", secondary=True
+        )
 
         # Runs after every app's permissions exist, so the groups get all of theirs.
         post_migrate.connect(ensure_role_groups, dispatch_uid="staff.ensure_role_groups")

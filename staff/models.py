@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from servicedesk.models import AppendOnlyModel
+
 
 class StaffLevel(models.TextChoices):
     # Career ladder: junior → senior specialist → supervisor → manager [S1 §3.3].
@@ -83,9 +85,78 @@ class StaffProfile(models.Model):
     class Meta:
         verbose_name = _("staff profile")
         verbose_name_plural = _("staff profiles")
+        permissions = [("manage_all_staff", _("Can edit the profile of anyone on the staff"))]
 
     def __str__(self) -> str:
         return self.display_name or self.user.get_username()
+
+
+class StaffApprovalLimit(models.Model):
+    """The most compensation this person may grant on their own, in one currency. The
+    profile is the one home of the limit (complaints read it); none means 0 — everything
+    they agree waits for someone whose limit covers it."""
+
+    profile = models.ForeignKey(
+        StaffProfile,
+        verbose_name=_("staff profile"),
+        on_delete=models.CASCADE,
+        related_name="approval_limits",
+    )
+    currency = models.CharField(_("currency"), max_length=3)
+    amount = models.DecimalField(_("approval limit"), max_digits=12, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("approval limit")
+        verbose_name_plural = _("approval limits")
+        ordering = ["currency"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["profile", "currency"], name="staff_approval_limit_once"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=0), name="staff_approval_limit_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency}"
+
+
+class StaffAction(models.TextChoices):
+    PROFILE_CHANGED = "staff.profile_changed", _("Staff profile changed")
+    TRAINING_RECORDED = "staff.training_recorded", _("Training recorded")
+
+
+class StaffEvent(AppendOnlyModel):
+    """One recorded change of a staff member's record: who, when, what (field → [before,
+    after]). Append-only like the other audit trails."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("staff member"),
+        on_delete=models.PROTECT,
+        related_name="staff_events",
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=50, choices=StaffAction.choices)
+    changes = models.JSONField(_("changes"), default=dict)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("staff event")
+        verbose_name_plural = _("staff events")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["user", "created_at"], name="staff_event_user_time_idx")]
+
+    def __str__(self) -> str:
+        return self.get_action_display()
 
 
 class TrainingKind(models.TextChoices):

@@ -20,10 +20,15 @@ _SUPERVISOR = [
     "customers.view_customer_contact",
     "customers.change_customer",
     "customers.add_purchase",
+    # The members of the teams they supervise: profile, approval limit, training.
+    "staff.view_staffprofile",
+    "staff.change_staffprofile",
+    "staff.add_trainingrecord",
 ]
 _MANAGER = [
     *_SUPERVISOR,
     "tickets.view_all_tickets",
+    "staff.manage_all_staff",
     # Webhook endpoints (the API app is foundation and knows no roles).
     "api.view_webhookendpoint",
     "api.add_webhookendpoint",

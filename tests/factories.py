@@ -5,7 +5,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from customers.models import Customer
-from staff.models import Role, StaffLevel, StaffProfile, Team
+from servicedesk.demo_data import APPROVAL_LIMITS_BY_LEVEL
+from staff.models import Role, StaffApprovalLimit, StaffLevel, StaffProfile, Team
 from tickets.models import Category, Channel, Kind, Priority, Ticket
 
 User = get_user_model()
@@ -34,7 +35,13 @@ class UserFactory(factory.django.DjangoModelFactory):
         if not create:
             return
         self.groups.add(Group.objects.get(name=role))
-        StaffProfile.objects.create(user=self, level=ROLE_LEVEL[role], display_name=self.username)
+        level = ROLE_LEVEL[role]
+        profile = StaffProfile.objects.create(user=self, level=level, display_name=self.username)
+        # The approval limit lives on the profile: the examples of the requirements.
+        StaffApprovalLimit.objects.bulk_create(
+            StaffApprovalLimit(profile=profile, currency=currency, amount=by_level[level])
+            for currency, by_level in APPROVAL_LIMITS_BY_LEVEL.items()
+        )
         self.save()
 
     @factory.post_generation

@@ -16,7 +16,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.operations import RunPython, RunSQL
 
-from complaints.models import ApprovalLimit, ComplaintAuthority, ComplaintCategory, ReplyScript
+from complaints.models import ComplaintAuthority, ComplaintCategory, ReplyScript
 from staff.models import Role
 from staff.roles import ROLE_PERMISSIONS
 from tests.defaults import DATA_MIGRATIONS, SCHEMA_ONLY_MIGRATIONS, reinstall_defaults
@@ -49,7 +49,6 @@ def defaults_snapshot() -> dict:
         "policies": sorted(Policy.objects.values_list("name", flat=True)),
         "complaint categories": ComplaintCategory.objects.count(),
         "authority": ComplaintAuthority.objects.count(),
-        "approval limits": ApprovalLimit.objects.count(),
         "reply scripts": ReplyScript.objects.count(),
         "role permissions": {
             group.name: group.permissions.count() for group in Group.objects.order_by("name")
@@ -63,7 +62,6 @@ def assert_as_migrated():
     assert snapshot["policies"] == sorted(name for name, *_rest in DEFAULT_POLICIES)
     assert snapshot["complaint categories"] == len(COMPLAINT_SEED.CATEGORIES)
     assert snapshot["authority"] == len(COMPLAINT_SEED.AUTHORITY)
-    assert snapshot["approval limits"] == sum(len(v) for v in COMPLAINT_SEED.LIMITS.values())
     assert snapshot["reply scripts"] == len(COMPLAINT_SEED.SCRIPTS)
     permissions = snapshot["role permissions"]
     assert set(permissions) == set(Role.values)

@@ -39,17 +39,23 @@ SCRIPTS = [
 def seed(apps, schema_editor):
     ComplaintCategory = apps.get_model("complaints", "ComplaintCategory")
     ComplaintAuthority = apps.get_model("complaints", "ComplaintAuthority")
-    ApprovalLimit = apps.get_model("complaints", "ApprovalLimit")
     ReplyScript = apps.get_model("complaints", "ReplyScript")
     for name, name_en in CATEGORIES:
         ComplaintCategory.objects.get_or_create(name=name, defaults={"name_en": name_en})
     for severity, level in AUTHORITY:
         ComplaintAuthority.objects.get_or_create(severity=severity, defaults={"minimum_level": level})
-    for currency, limits in LIMITS.items():
-        for level, amount in limits.items():
-            ApprovalLimit.objects.get_or_create(
-                level=level, currency=currency, defaults={"amount": Decimal(amount)}
-            )
+    # The per-level table exists only in the migration history (0005 moves the limits
+    # onto staff profiles and drops it): tests re-seeding today's schema skip it.
+    try:
+        ApprovalLimit = apps.get_model("complaints", "ApprovalLimit")
+    except LookupError:
+        ApprovalLimit = None
+    if ApprovalLimit is not None:
+        for currency, limits in LIMITS.items():
+            for level, amount in limits.items():
+                ApprovalLimit.objects.get_or_create(
+                    level=level, currency=currency, defaults={"amount": Decimal(amount)}
+                )
     for position, (step, language, title, body) in enumerate(SCRIPTS):
         ReplyScript.objects.get_or_create(
             step=step, language=language, title=title, defaults={"body": body, "position": position}

@@ -6,7 +6,8 @@ from decimal import Decimal
 import pytest
 
 from complaints import services
-from complaints.models import ApprovalLimit, Compensation, CompensationStatus, Stage, StageEntry
+from complaints.authority import approval_limit_of
+from complaints.models import Compensation, CompensationStatus, Stage, StageEntry
 from servicedesk.exceptions import AuthorityError, ConflictError, StageError, ValidationError
 from tests.complaints.conftest import advance_to
 from tickets.models import TicketEvent
@@ -25,14 +26,14 @@ def request(complaint, actor, amount, currency="CNY", kind="money"):
     )
 
 
-def test_the_seeded_limits_are_the_documented_examples(db):
-    limits = dict(ApprovalLimit.objects.filter(currency="CNY").values_list("level", "amount"))
-    assert limits == {
-        "junior": Decimal("200"),
-        "senior": Decimal("500"),
-        "supervisor": Decimal("2000"),
-        "manager": Decimal("20000"),
-    }
+def test_the_limit_is_the_one_on_the_persons_profile(agent, supervisor, manager):
+    # The factory's profiles carry the documented examples; the profile alone decides.
+    assert approval_limit_of(agent, "CNY") == Decimal("200")
+    assert approval_limit_of(supervisor, "CNY") == Decimal("2000")
+    assert approval_limit_of(manager, "USD") == Decimal("3000")
+    assert approval_limit_of(agent, "EUR") == Decimal("0")  # none set: everything waits
+    agent.staff_profile.approval_limits.filter(currency="CNY").update(amount=Decimal("900"))
+    assert approval_limit_of(agent, "CNY") == Decimal("900")
 
 
 def test_within_the_actors_own_limit_it_is_approved_at_once(negotiated, agent):

@@ -286,8 +286,11 @@ def test_the_panel_offers_reply_scripts_to_insert(agent_client, complaint):
 
 
 def test_administrators_edit_the_authority_and_limit_tables_in_the_admin(admin_client):
-    for name in ("complaintauthority", "approvallimit", "replyscript", "complaintcategory"):
+    for name in ("complaintauthority", "replyscript", "complaintcategory"):
         assert admin_client.get(f"/admin/complaints/{name}/").status_code == 200
+    # The approval limits are on the staff profiles (inline), no longer a table by level.
+    assert admin_client.get("/admin/complaints/approvallimit/").status_code == 404
+    assert admin_client.get("/admin/staff/staffprofile/").status_code == 200
     assert admin_client.get("/admin/complaints/complaint/add/").status_code == 403
 
 
