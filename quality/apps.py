@@ -64,6 +64,18 @@ class QualityConfig(AppConfig):
         register_nav_item(
             "quality:scorecards", _("Scorecards"), permission="quality.view_team_scorecards"
         )
+        register_nav_item(
+            "quality:investigations",
+            _("Investigations"),
+            permission="quality.view_investigation",
+            secondary=True,
+        )
+        register_nav_item(
+            "quality:suggestions",
+            _("Suggestions"),
+            permission="quality.add_suggestion",
+            secondary=True,
+        )
         for permission in ("quality.view_survey", "quality.view_investigation"):
             grant_to_roles(permission, (Role.SUPERVISOR, Role.MANAGER))
         grant_to_roles(MANAGE_ALL_PERMISSION, (Role.MANAGER,))

@@ -71,13 +71,19 @@ def month_honours(month: date) -> Honours:
     )
 
 
+def may_coach(actor, agent) -> bool:
+    """The agent's supervisor (of any of their teams) or a manager."""
+    if actor.has_perm("quality.publish_scorecard"):
+        return True
+    return Team.objects.filter(supervisor=actor, members=agent).exists()
+
+
 @transaction.atomic
 def coaching_plan_record(*, actor, agent, month: date, plan: str) -> CoachingPlan:
     plan = (plan or "").replace("\x00", "").strip()
     if not plan:
         raise ValidationError(MSG_PLAN_REQUIRED, field="plan")
-    supervises = Team.objects.filter(supervisor=actor, members=agent).exists()
-    if not supervises and not actor.has_perm("quality.publish_scorecard"):
+    if not may_coach(actor, agent):
         raise AuthorityError(MSG_NOT_THEIR_SUPERVISOR)
     try:
         with transaction.atomic():

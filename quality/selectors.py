@@ -2,12 +2,23 @@
 inspections. Managers see everything; a supervisor the agents and teams they supervise
 (and their own); an agent only their own (scorecards once published)."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
-from .models import Inspection, InspectionStatus, Scorecard, ScorecardStatus, Survey
+from .models import (
+    CoachingPlan,
+    Inspection,
+    InspectionStatus,
+    Investigation,
+    Scorecard,
+    ScorecardStatus,
+    Suggestion,
+    Survey,
+)
 
 ALL_TEAMS_PERMISSION = "quality.publish_scorecard"
 TEAM_PERMISSION = "quality.view_team_scorecards"
+MANAGE_ALL_INVESTIGATIONS = "quality.manage_all_investigations"
+REVIEW_SUGGESTION = "quality.review_suggestion"
 
 
 def _sees_all(user) -> bool:
@@ -49,3 +60,48 @@ def inspections_visible_to(user) -> QuerySet[Inspection]:
     if user.has_perm("quality.view_inspection"):
         return inspections.filter(_supervised(user, "agent")).distinct()
     return inspections.filter(agent=user, status=InspectionStatus.DONE)
+
+
+def investigations_visible_to(user) -> QuerySet[Investigation]:
+    """Managers see every investigation; a supervisor those they investigate and those of
+    the teams they supervise; nobody else any."""
+    investigations = Investigation.objects.select_related(
+        "ticket", "survey", "supervisor__staff_profile", "closed_by__staff_profile"
+    )
+    if user.is_superuser or user.has_perm(MANAGE_ALL_INVESTIGATIONS):
+        return investigations
+    if user.has_perm("quality.view_investigation"):
+        return investigations.filter(
+            Q(supervisor=user) | Q(ticket__team__supervisor=user)
+        ).distinct()
+    return investigations.none()
+
+
+def suggestions_visible_to(user) -> QuerySet[Suggestion]:
+    """Reviewers see every suggestion; everyone else their own."""
+    suggestions = Suggestion.objects.select_related(
+        "author__staff_profile", "reviewed_by__staff_profile"
+    )
+    if user.is_superuser or user.has_perm(REVIEW_SUGGESTION):
+        return suggestions
+    return suggestions.filter(author=user)
+
+
+def coaching_plans_of(month, agent_ids) -> dict[int, CoachingPlan]:
+    plans = CoachingPlan.objects.filter(month=month, agent_id__in=list(agent_ids))
+    return {plan.agent_id: plan for plan in plans.select_related("created_by__staff_profile")}
+
+
+def inspection_progress(user, month) -> dict[str, int]:
+    """How many of the month's sampled inspections this user sees are done and to do (one
+    query): the team scorecards page says to compute after the last one."""
+    counts = (
+        inspections_visible_to(user)
+        .filter(month=month)
+        .order_by()
+        .aggregate(
+            done=Count("pk", filter=Q(status=InspectionStatus.DONE)),
+            pending=Count("pk", filter=Q(status=InspectionStatus.PENDING)),
+        )
+    )
+    return counts

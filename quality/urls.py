@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, work_views
 
 app_name = "quality"
 
@@ -12,4 +12,18 @@ urlpatterns = [
     path("scorecards/publish/", views.scorecards_action, {"action": "publish"}, name="publish"),
     path("inspections/<int:inspection_id>/", views.inspection_form, name="inspection"),
     path("metrics/", views.metrics, name="metrics"),
+    path("workload/", views.workload_page, name="workload"),
+    path("investigations/", work_views.investigations, name="investigations"),
+    path(
+        "investigations/<int:investigation_id>/",
+        work_views.investigation_detail,
+        name="investigation",
+    ),
+    path(
+        "coaching/<int:agent_id>/<int:year>/<int:month>/",
+        work_views.coaching_plan,
+        name="coaching_plan",
+    ),
+    path("suggestions/", work_views.suggestions, name="suggestions"),
+    path("suggestions/<int:suggestion_id>/", work_views.suggestion_detail, name="suggestion"),
 ]

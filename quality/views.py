@@ -15,14 +15,21 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from servicedesk.exceptions import ConflictError, NotFound, ServiceDeskError, ValidationError
+from servicedesk.templatetags.desk import person
+from staff.models import Team
 
 from .honours import latest_scorecards, month_honours
 from .inspections import inspection_record
 from .kpi import current_weights, month_start, next_month
 from .metrics import METRIC_COLUMNS, monthly_metrics
-from .models import CRITERION_SCORE_MAX, RubricCriterion
+from .models import CRITERION_SCORE_MAX, InspectionStatus, RubricCriterion
 from .scorecards import PUBLISH_PERMISSION, scorecards_compute, scorecards_publish
-from .selectors import inspections_visible_to, scorecards_visible_to
+from .selectors import (
+    coaching_plans_of,
+    inspection_progress,
+    inspections_visible_to,
+    scorecards_visible_to,
+)
 from .surveys import (
     DIMENSIONS,
     MSG_ALREADY_ANSWERED,
@@ -30,6 +37,7 @@ from .surveys import (
     survey_answer,
     survey_for_token,
 )
+from .workload import workload
 
 INVALID = 422
 
@@ -155,11 +163,21 @@ def scorecards(request):
         card.pk for card in latest_scorecards(month, teams=True)
     }
     cards = [card for card in visible.order_by("-total_score", "pk") if card.pk in latest]
+    honours = month_honours(month)
+    plans = coaching_plans_of(month, [card.agent_id for card in honours.coaching])
     context = {
         "month": month,
         "agents": [card for card in cards if card.agent_id],
         "teams": [card for card in cards if card.team_id],
-        "honours": month_honours(month),
+        "honours": honours,
+        "coaching": [(card, plans.get(card.agent_id)) for card in honours.coaching],
+        "inspections": inspection_progress(request.user, month),
+        "to_inspect": list(
+            inspections_visible_to(request.user)
+            .filter(month=month, status=InspectionStatus.PENDING)
+            .select_related("agent__staff_profile")
+            .order_by("agent_id", "pk")[:50]
+        ),
         "definitions": COMPONENT_DEFINITIONS,
         "formula": kpi_formula(),
         "can_publish": request.user.has_perm(PUBLISH_PERMISSION),
@@ -254,3 +272,54 @@ def metrics(request):
 
 def _blank(value):
     return "" if value is None else value
+
+
+WORKLOAD_COLUMNS = (
+    _("agent"),
+    _("team"),
+    _("open tickets"),
+    _("team median open"),
+    _("open vs median (%)"),
+    _("handled in the month"),
+    _("team median handled"),
+    _("handled vs median (%)"),
+)
+
+
+@login_required
+@permission_required("quality.view_team_scorecards", raise_exception=True)
+@require_GET
+def workload_page(request):
+    month = _month_param(request)
+    teams = Team.objects.all()
+    if not request.user.has_perm(PUBLISH_PERMISSION):
+        teams = teams.filter(supervisor=request.user)
+    rows = [
+        [
+            person(row.agent),
+            row.team.name,
+            row.open_count,
+            _blank(row.team_median_open),
+            _blank(row.open_vs_median),
+            row.handled_count,
+            _blank(row.team_median_handled),
+            _blank(row.handled_vs_median),
+        ]
+        for row in workload(month=month, teams=teams)
+    ]
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="workload-{month:%Y-%m}.csv"'
+        response.write("\ufeff")  # Excel reads UTF-8 (Chinese names) with the BOM
+        writer = csv.writer(response)
+        writer.writerow([str(label) for label in WORKLOAD_COLUMNS])
+        writer.writerows(rows)
+        return response
+    context = {
+        "month": month,
+        "columns": WORKLOAD_COLUMNS,
+        "rows": rows,
+        "previous": (month - timedelta(days=1)).replace(day=1),
+        "following": next_month(month),
+    }
+    return render(request, "quality/workload.html", context)

@@ -17,7 +17,13 @@ from complaints.api.views import CompensationViewSet, ComplaintViewSet
 from customers.api.ltv import LevelProposalViewSet
 from customers.api.views import CustomerViewSet
 from plans.api.views import ImprovementMeasureViewSet, PlanTaskViewSet, PlanViewSet
-from quality.api.views import InspectionViewSet, ScorecardViewSet, SurveyViewSet
+from quality.api.views import (
+    InspectionViewSet,
+    InvestigationViewSet,
+    ScorecardViewSet,
+    SuggestionViewSet,
+    SurveyViewSet,
+)
 from servicedesk.api.token_views import ApiTokenViewSet
 from servicedesk.api.views import api_not_found
 from servicedesk.api.webhook_views import WebhookEndpointViewSet
@@ -52,6 +58,8 @@ def register_api_routes(router: SimpleRouter) -> None:
     router.register("scorecards", ScorecardViewSet, basename="scorecard")
     router.register("surveys", SurveyViewSet, basename="survey")
     router.register("inspections", InspectionViewSet, basename="inspection")
+    router.register("investigations", InvestigationViewSet, basename="investigation")
+    router.register("suggestions", SuggestionViewSet, basename="suggestion")
 
 
 register_api_routes(router)

@@ -1,6 +1,14 @@
 from rest_framework import serializers
 
-from quality.models import Inspection, Scorecard, Survey
+from quality.models import (
+    Inspection,
+    Investigation,
+    InvestigationFinding,
+    Scorecard,
+    Suggestion,
+    SuggestionStatus,
+    Survey,
+)
 
 
 class ScorecardSerializer(serializers.ModelSerializer):
@@ -79,3 +87,58 @@ class InspectionSerializer(serializers.ModelSerializer):
             "inspected_at",
         )
         read_only_fields = fields
+
+
+class InvestigationSerializer(serializers.ModelSerializer):
+    reference = serializers.CharField(source="ticket.reference", read_only=True)
+
+    class Meta:
+        model = Investigation
+        fields = (
+            "id",
+            "ticket",
+            "reference",
+            "survey",
+            "supervisor",
+            "status",
+            "opened_at",
+            "finding",
+            "outcome",
+            "closed_by",
+            "closed_at",
+        )
+        read_only_fields = fields
+
+
+class InvestigationCloseInput(serializers.Serializer):
+    finding = serializers.ChoiceField(choices=InvestigationFinding.choices)
+    outcome = serializers.CharField(max_length=10000)
+
+
+class SuggestionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Suggestion
+        fields = (
+            "id",
+            "author",
+            "title",
+            "body",
+            "status",
+            "submitted_at",
+            "reviewed_by",
+            "reviewed_at",
+            "decision_reason",
+        )
+        read_only_fields = fields
+
+
+class SuggestionInput(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    body = serializers.CharField(max_length=10000)
+
+
+class SuggestionReviewInput(serializers.Serializer):
+    decision = serializers.ChoiceField(
+        choices=[(s.value, s.label) for s in (SuggestionStatus.ADOPTED, SuggestionStatus.DECLINED)]
+    )
+    reason = serializers.CharField(max_length=10000)

@@ -1,16 +1,48 @@
-"""/api/v1/scorecards/, /api/v1/surveys/, /api/v1/inspections/ (read-only)."""
+"""/api/v1/scorecards/, /api/v1/surveys/, /api/v1/inspections/ (read-only);
+/api/v1/investigations/ (read, `{id}/close/`) and /api/v1/suggestions/ (read, create,
+`{id}/review/`): thin views over the services the pages call."""
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
-from rest_framework import mixins
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
 
-from quality.models import Inspection, InspectionStatus, Scorecard, ScorecardStatus, Survey
-from quality.selectors import inspections_visible_to, scorecards_visible_to, surveys_visible_to
+from quality.investigations import investigation_close
+from quality.models import (
+    Inspection,
+    InspectionStatus,
+    Investigation,
+    InvestigationStatus,
+    Scorecard,
+    ScorecardStatus,
+    Suggestion,
+    SuggestionStatus,
+    Survey,
+)
+from quality.selectors import (
+    inspections_visible_to,
+    investigations_visible_to,
+    scorecards_visible_to,
+    suggestions_visible_to,
+    surveys_visible_to,
+)
+from quality.suggestions import suggestion_review, suggestion_submit
 from servicedesk.api.filters import IdFilter
 from servicedesk.api.scopes import Scope
 from servicedesk.api.views import ApiViewSet
 
-from .serializers import InspectionSerializer, ScorecardSerializer, SurveySerializer
+from .serializers import (
+    InspectionSerializer,
+    InvestigationCloseInput,
+    InvestigationSerializer,
+    ScorecardSerializer,
+    SuggestionInput,
+    SuggestionReviewInput,
+    SuggestionSerializer,
+    SurveySerializer,
+)
 
 
 class ScorecardFilter(django_filters.FilterSet):
@@ -41,6 +73,29 @@ class InspectionFilter(django_filters.FilterSet):
     class Meta:
         model = Inspection
         fields = ()
+
+
+class InvestigationFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=InvestigationStatus.choices, label=_("status"))
+    ticket_id = IdFilter(field_name="ticket", label=_("ticket"))
+
+    class Meta:
+        model = Investigation
+        fields = ()
+
+
+class SuggestionFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=SuggestionStatus.choices, label=_("status"))
+
+    class Meta:
+        model = Suggestion
+        fields = ()
+
+
+def _input(request, serializer_class) -> dict:
+    data = serializer_class(data=request.data)
+    data.is_valid(raise_exception=True)
+    return data.validated_data
 
 
 class _ReadOnly(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
@@ -85,3 +140,63 @@ class InspectionViewSet(_ReadOnly):
 
     model = Inspection
     visible_to = staticmethod(inspections_visible_to)
+
+
+class InvestigationViewSet(_ReadOnly):
+    """Low-satisfaction investigations (supervisors: theirs and their teams'; managers: all)."""
+
+    serializer_class = InvestigationSerializer
+    filterset_class = InvestigationFilter
+    required_scopes = {"read": Scope.STAFF_READ, "write": Scope.STAFF_WRITE}
+    action_permissions = {"close": ["quality.view_investigation"]}
+
+    model = Investigation
+    visible_to = staticmethod(investigations_visible_to)
+
+    @extend_schema(
+        summary="Record the finding and outcome (meets the investigation's SLA clock)",
+        request=InvestigationCloseInput,
+        responses={200: InvestigationSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        investigation = self.get_object()
+        data = _input(request, InvestigationCloseInput)
+        investigation = investigation_close(investigation=investigation, actor=request.user, **data)
+        return Response(InvestigationSerializer(investigation).data)
+
+
+class SuggestionViewSet(mixins.CreateModelMixin, _ReadOnly):
+    """Innovation suggestions: any staff member submits; managers adopt or decline."""
+
+    serializer_class = SuggestionSerializer
+    filterset_class = SuggestionFilter
+    required_scopes = {"read": Scope.STAFF_READ, "write": Scope.STAFF_WRITE}
+    action_permissions = {
+        "create": ["quality.add_suggestion"],
+        "review": ["quality.review_suggestion"],
+    }
+
+    model = Suggestion
+    visible_to = staticmethod(suggestions_visible_to)
+
+    @extend_schema(
+        summary="Submit a suggestion",
+        request=SuggestionInput,
+        responses={201: SuggestionSerializer},
+    )
+    def create(self, request):
+        suggestion = suggestion_submit(actor=request.user, **_input(request, SuggestionInput))
+        return Response(SuggestionSerializer(suggestion).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary="Adopt or decline, with the reason",
+        request=SuggestionReviewInput,
+        responses={200: SuggestionSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def review(self, request, pk=None):
+        suggestion = self.get_object()
+        data = _input(request, SuggestionReviewInput)
+        suggestion = suggestion_review(suggestion=suggestion, actor=request.user, **data)
+        return Response(SuggestionSerializer(suggestion).data)

@@ -17,6 +17,10 @@ class Scope(models.TextChoices):
     COMPLAINTS_WRITE = "complaints:write", _("Move complaints through their stages")
     SLA_READ = "sla:read", _("Read SLA clocks and figures")
     STAFF_READ = "staff:read", _("Read staff and scorecards")
+    STAFF_WRITE = (
+        "staff:write",
+        _("Change staff profiles, close investigations, submit and review suggestions"),
+    )
     EMAIL_INGEST = "email:ingest", _("Deliver inbound e-mail")
     WEBHOOKS_MANAGE = "webhooks:manage", _("Register webhook endpoints")
     TOKENS_MANAGE = "tokens:manage", _("Issue and revoke API tokens (administrators)")
