@@ -27,7 +27,25 @@ from .test_i18n import compiled_catalogues  # noqa: F401  (fixture)
 pytestmark = pytest.mark.django_db
 
 # Written the same in both languages.
-SAME_IN_BOTH = {"SD", "SLA", "CSV", "API", "PDF", "HTML", "CNY", "CN", "ISO", "UTC", "ID", "KPI"}
+SAME_IN_BOTH = {
+    "SD",
+    "SLA",
+    "CSV",
+    "API",
+    "PDF",
+    "HTML",
+    "CNY",
+    "USD",
+    "EUR",
+    "HKD",
+    "CN",
+    "ISO",
+    "UTC",
+    "ID",
+    "KPI",
+    "NPS",
+    "CSAT",
+}
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 ATTRIBUTES = ("title", "placeholder", "aria-label", "alt")
 
@@ -150,6 +168,14 @@ def main_pages(desk) -> dict[str, str]:
         "customer profile": reverse("customers:profile", args=[desk["customer"].pk]),
         "care tasks": reverse("care:tasks"),
         "care opt-out": reverse("care:opt_out", args=[desk["customer"].pk]),
+        "my scorecard": reverse("quality:my_scorecard"),
+        "team scorecards": reverse("quality:scorecards"),
+        "service metrics": reverse("quality:metrics"),
+        "workload": reverse("quality:workload"),
+        "investigations": reverse("quality:investigations"),
+        "suggestions": reverse("quality:suggestions"),
+        "staff": reverse("staff:list"),
+        "staff profile": reverse("staff:profile", args=[desk["manager"].pk]),
     }
 
 

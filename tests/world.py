@@ -16,7 +16,14 @@ from plans import acceptance as plan_acceptance
 from plans import measures as plan_measures
 from plans import services as plan_services
 from plans.models import PlanTemplate, TemplateSection, TemplateTask
-from quality.models import Inspection, InspectionReason, Scorecard, Survey
+from quality.models import (
+    Inspection,
+    InspectionReason,
+    Investigation,
+    Scorecard,
+    Suggestion,
+    Survey,
+)
 from quality.scorecards import scorecards_compute
 from servicedesk.api.models import WebhookEndpoint
 from servicedesk.api.services import api_token_issue
@@ -45,6 +52,8 @@ class World:
     acceptance_token: str = ""
     survey: object = None
     inspection: object = None
+    investigation: object = None
+    suggestion: object = None
     ids: dict = field(default_factory=dict)
 
 
@@ -121,6 +130,12 @@ def build_world() -> World:
     )
     scorecards_compute(month=month)
     scorecard = Scorecard.objects.get(agent=users["agent"], month=month)
+    investigation = Investigation.objects.create(
+        survey=survey, ticket=surveyed, supervisor=users["supervisor"], opened_at=timezone.now()
+    )
+    suggestion = Suggestion.objects.create(
+        author=users["agent"], title="World suggestion", body="Try it", submitted_at=timezone.now()
+    )
     world = World(
         users=users,
         team=team,
@@ -138,6 +153,8 @@ def build_world() -> World:
         acceptance_token=acceptance_token,
         survey=survey,
         inspection=inspection,
+        investigation=investigation,
+        suggestion=suggestion,
     )
     world.ids = {
         "tickets": ticket.pk,
@@ -154,6 +171,8 @@ def build_world() -> World:
         "scorecards": scorecard.pk,
         "surveys": survey.pk,
         "inspections": inspection.pk,
+        "investigations": investigation.pk,
+        "suggestions": suggestion.pk,
     }
     return world
 

@@ -71,7 +71,10 @@ MANAGER_PAGES = {
     "Care tasks": "/care/tasks/",
     "API docs": "/api/v1/docs/",
     "Lifetime-value review": "/customers/ltv-review/",
+    "Staff": "/staff/",
     "Reply scripts": "/complaints/scripts/",
+    "Investigations": "/quality/investigations/",
+    "Suggestions": "/quality/suggestions/",
 }
 
 
@@ -118,6 +121,7 @@ def test_each_role_sees_only_its_pages_and_the_administrator_reaches_the_admin(
         "My scorecard",
         "Care tasks",
         "Reply scripts",
+        "Suggestions",
     ]
     phone.context.clear_cookies()
     log_in(phone, "root.admin")
