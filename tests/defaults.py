@@ -29,7 +29,7 @@ SCHEMA_ONLY_MIGRATIONS = {
     ("sla", "0007_official_calendar_years"),
     ("quality", "0003_published_scorecard_final"),
     # Moves the existing per-level limits onto profiles: it loads no rows of its own.
-    ("complaints", "0005_approval_limits_on_profiles"),
+    ("complaints", "0006_approval_limits_on_profiles"),
 }
 
 

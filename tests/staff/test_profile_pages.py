@@ -26,7 +26,7 @@ from tests.nothing_written import nothing_written
 
 pytestmark = pytest.mark.django_db
 
-MIGRATION = importlib.import_module("complaints.migrations.0005_approval_limits_on_profiles")
+MIGRATION = importlib.import_module("complaints.migrations.0006_approval_limits_on_profiles")
 
 
 def _form(user, **overrides) -> dict:

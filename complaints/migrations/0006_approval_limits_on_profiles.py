@@ -49,7 +49,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("complaints", "0004_complaint_contact"),
+        ("complaints", "0005_report_pdf_rendered_by_the_worker"),
         ("staff", "0004_approval_limits_and_events"),
     ]
 
