@@ -44,7 +44,11 @@ def customer_list(request):
 @require_GET
 def profile(request, pk: int):
     _require_view_permission(request)
-    customer = Customer.objects.filter(pk=pk).first()
+    customer = (
+        Customer.objects.select_related("membership_level", "advisor", "advisor_team")
+        .filter(pk=pk)
+        .first()
+    )
     if customer is None:
         raise Http404
     filled = customer_profile_sections(customer_ids=[customer.pk], user=request.user)

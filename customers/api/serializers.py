@@ -141,8 +141,20 @@ class CustomerProfileCustomerSerializer(CustomerSerializer):
     """The customer at the head of the profile: the list's fields and what only the
     profile shows."""
 
+    membership_level = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, help_text="The level's code; null: the lowest rung."
+    )
+
     class Meta(CustomerSerializer.Meta):
-        fields = (*CustomerSerializer.Meta.fields, "kind", "birthday", "preference_tags")
+        fields = (
+            *CustomerSerializer.Meta.fields,
+            "kind",
+            "birthday",
+            "preference_tags",
+            "membership_level",
+            "advisor",
+            "advisor_team",
+        )
         read_only_fields = fields
 
 

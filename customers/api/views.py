@@ -72,6 +72,13 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewS
     if_match_actions = frozenset({"partial_update"})
     etag_actions = frozenset({"retrieve", "create", "partial_update"})
 
+    def get_queryset(self):
+        customers = super().get_queryset()
+        if self.action == "profile":
+            # The level's code is part of the answer (advisor and team are ids).
+            customers = customers.select_related("membership_level")
+        return customers
+
     def _respond(self, customer, status_code=status.HTTP_200_OK):
         body = CustomerSerializer(customer, context={"request": self.request}).data
         return self.etag_response(Response(body, status=status_code), customer)

@@ -6,9 +6,11 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from complaints import services as complaints
 from complaints.models import ComplaintCategory, Severity
+from customers.membership_models import MembershipLevel
 from customers.models import CustomerKind, Purchase
 from customers.profile import PROFILE_SECTIONS
 from customers.segmentation import customer_segments_compute
@@ -190,3 +192,25 @@ def test_profile_query_count_does_not_grow_with_tickets_orders_complaints_or_sur
     # Each ticket (complaints are tickets too) in the tickets section, each complaint in
     # its own, each survey in the satisfaction history.
     assert page.count('class="reference"') == 2 * count + count + count
+
+
+def test_profile_shows_the_membership_level_and_dedicated_advisor(
+    agent_client, agent, customer, team
+):
+    level = MembershipLevel.objects.order_by("-rank").first()
+    customer.membership_level = level
+    customer.advisor = agent
+    customer.advisor_team = team
+    customer.save()
+    page = agent_client.get(profile_url(customer)).content.decode()
+    assert f'<dd class="membership-level">{level.display_name("en")}</dd>' in page
+    assert "Support" in page  # the advisor's team
+    body = api_client_for(agent).get(f"/api/v1/customers/{customer.pk}/profile/").json()
+    assert body["customer"]["membership_level"] == level.code
+    assert (body["customer"]["advisor"], body["customer"]["advisor_team"]) == (agent.pk, team.pk)
+
+
+def api_client_for(user):
+    client = APIClient()
+    client.force_login(user)
+    return client
