@@ -248,6 +248,7 @@ def test_the_csv_export_masks_personal_data_for_every_role(request, client, cust
     customer.id_number = ID_NUMBER
     customer.save()
     client.force_login(request.getfixturevalue(role))
+    assert reverse("customers:export_csv") in client.get(reverse("customers:list")).content.decode()
     response = client.get(reverse("customers:export_csv"))
     assert response.status_code == 200
     text = b"".join(response.streaming_content).decode("utf-8-sig")
