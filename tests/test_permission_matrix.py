@@ -108,10 +108,12 @@ PAGES: dict[str, tuple] = {
     "tickets:detail": ("login", 200, 200, 200, 200),
     "tickets:new": ("login", 200, 200, 200, 200),
     "tickets:note": ("login", "POST 422", "POST 422", "POST 422", "POST 422"),
+    "tickets:presence": ("login", 200, 200, 200, 200),
     "tickets:priority": ("login", "POST 422", "POST 422", "POST 422", "POST 422"),
     "tickets:queue": ("login", 200, 200, 200, 200),
     "tickets:reply": ("login", "POST 422", "POST 422", "POST 422", "POST 422"),
     "tickets:status": ("login", "POST 422", "POST 422", "POST 422", "POST 422"),
+    "tickets:tags": ("login", "POST 422", "POST 422", "POST 422", "POST 422"),
 }
 
 # API: "METHOD /path" → status per role, in API_ROLES order.
