@@ -30,6 +30,7 @@ from django.db.models import (
     Count,
     DateField,
     DateTimeField,
+    Exists,
     F,
     IntegerField,
     JSONField,
@@ -48,6 +49,7 @@ from complaints.models import Complaint, Stage
 from customers.models import Customer, Purchase
 from servicedesk.db import quoted
 from servicedesk.outbox.models import OutboxChannel, OutboxMessage
+from staff.models import Team
 from tickets.sla.models import Calendar
 
 from .holidays import holiday_periods_starting
@@ -176,6 +178,36 @@ def _candidates(
     )
 
 
+def _advisor_routing(path: str, care_team) -> dict:
+    """The care task's agent and team from the customer at `path` ("" for a customer row,
+    "customer__" from a purchase): the dedicated advisor and their team when the
+    customer's membership level grants one (customers.membership's rule, here as SQL: an
+    inactive advisor, or one who left the team, leaves the task to the team), else the
+    care team. A customer with no level stands on the lowest rung, which grants none by
+    default."""
+    granted = Q(**{f"{path}advisor_team__isnull": False}) & Q(
+        **{f"{path}membership_level__dedicated_advisor": True}
+    )
+    in_team = Exists(
+        Team.members.through.objects.filter(
+            team_id=OuterRef(f"{path}advisor_team_id"), user_id=OuterRef(f"{path}advisor_id")
+        )
+    )
+    advisor_works = granted & Q(**{f"{path}advisor__is_active": True}) & in_team
+    return {
+        "assignee": Case(
+            When(advisor_works, then=F(f"{path}advisor_id")),
+            default=Cast(Value(None), IntegerField()),
+            output_field=IntegerField(),
+        ),
+        "team": Case(
+            When(granted, then=F(f"{path}advisor_team_id")),
+            default=care_team,
+            output_field=IntegerField(),
+        ),
+    }
+
+
 def _plan_occasions(rules: CareSettings, today: date, now: datetime) -> int:
     days = [today - timedelta(days=back) for back in range(CATCH_UP_DAYS - 1, -1, -1)]
     task_due = today + timedelta(days=rules.task_due_days)
@@ -225,7 +257,7 @@ def _plan_occasions(rules: CareSettings, today: date, now: datetime) -> int:
                     bought,
                     customer=F("customer_id"),
                     occasion=f"purchase:{bought_on.isoformat()}",
-                    team=care_team,
+                    **_advisor_routing("customer__", care_team),
                     **common(CareKind.PURCHASE_RETURN),
                 )
             )
@@ -235,7 +267,7 @@ def _plan_occasions(rules: CareSettings, today: date, now: datetime) -> int:
                     Customer.objects.filter(birthdays_on(day)),
                     customer=F("pk"),
                     occasion=f"birthday:{day.year}",
-                    team=care_team,
+                    **_advisor_routing("", care_team),
                     **common(CareKind.BIRTHDAY),
                 )
             )
@@ -249,7 +281,7 @@ def _plan_occasions(rules: CareSettings, today: date, now: datetime) -> int:
                     customer=F("pk"),
                     occasion=f"holiday:{period.first_day.isoformat()}",
                     names=period.names,
-                    team=care_team,
+                    **_advisor_routing("", care_team),
                     **common(CareKind.HOLIDAY),
                 )
             )

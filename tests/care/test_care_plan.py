@@ -12,6 +12,7 @@ from django.conf import settings
 from care.models import CareContact, CareDelivery, CareKind, CareStatus, SkipReason
 from care.tasks import care_day_plan_task
 from complaints.models import Complaint, ComplaintCategory, Severity, Stage
+from customers.membership_models import MembershipLevel
 from customers.models import CustomerAction, Purchase
 from customers.services import customer_care_opt_in, customer_care_opt_out
 from servicedesk.outbox.models import OutboxMessage
@@ -239,3 +240,31 @@ def test_the_care_task_page_costs_the_same_for_1_or_20_tasks(
     with django_assert_num_queries(CARE_PAGE_QUERIES):
         response = client.get("/care/tasks/")
     assert response.content.decode().count('class="care-task"') == tasks
+
+
+def test_a_care_task_goes_to_the_customers_dedicated_advisor_and_their_team(
+    rules, plan_day, agent, team, other_team
+):
+    rules.birthday_delivery = CareDelivery.TASK
+    rules.care_team = other_team
+    rules.save()
+    level = MembershipLevel.objects.filter(dedicated_advisor=True).order_by("rank").first()
+    advised = CustomerFactory(
+        birthday=date(1990, 3, 15), membership_level=level, advisor=agent, advisor_team=team
+    )
+    away = UserFactory(is_active=False, teams=[team])
+    advisor_away = CustomerFactory(
+        birthday=date(1990, 3, 15), membership_level=level, advisor=away, advisor_team=team
+    )
+    ordinary = CustomerFactory(birthday=date(1990, 3, 15))
+    plan_day(date(2027, 3, 15))
+    routed = {
+        contact.customer_id: (contact.assignee_id, contact.team_id)
+        for contact in CareContact.objects.filter(kind=CareKind.BIRTHDAY)
+    }
+    assert routed == {
+        advised.pk: (agent.pk, team.pk),
+        # An inactive advisor: the task waits for the advisor's team, not for them.
+        advisor_away.pk: (None, team.pk),
+        ordinary.pk: (None, other_team.pk),
+    }
