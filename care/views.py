@@ -45,11 +45,11 @@ def care_tasks(request):
     return _page(request)
 
 
-def _handle(request, pk, service, done_message):
-    contact = get_object_or_404(CareContact, pk=pk)
+def _handle(request, contact_id, service, done_message):
+    contact = get_object_or_404(CareContact, pk=contact_id)
     form = CareTaskForm(request.POST)
     if not form.is_valid():
-        return _page(request, status=422, failed_pk=pk, form=form)
+        return _page(request, status=422, failed_pk=contact_id, form=form)
     try:
         service(contact=contact, actor=request.user, note=form.cleaned_data["note"])
     except ServiceDeskError as error:
@@ -58,7 +58,7 @@ def _handle(request, pk, service, done_message):
                 form.add_error(field if field in form.fields else None, message)
         if not error.fields:
             form.add_error(None, error.message)
-        return _page(request, status=error.status_code, failed_pk=pk, form=form)
+        return _page(request, status=error.status_code, failed_pk=contact_id, form=form)
     messages.success(request, done_message)
     return redirect("care:tasks")
 
@@ -66,15 +66,15 @@ def _handle(request, pk, service, done_message):
 @login_required
 @permission_required(PERMISSION, raise_exception=True)
 @require_POST
-def care_task_done(request, pk: int):
-    return _handle(request, pk, care_task_complete, _("The care task is done."))
+def care_task_done(request, contact_id: int):
+    return _handle(request, contact_id, care_task_complete, _("The care task is done."))
 
 
 @login_required
 @permission_required(PERMISSION, raise_exception=True)
 @require_POST
-def care_task_skipped(request, pk: int):
-    return _handle(request, pk, care_task_skip, _("The care task was skipped."))
+def care_task_skipped(request, contact_id: int):
+    return _handle(request, contact_id, care_task_skip, _("The care task was skipped."))
 
 
 class OptOutForm(forms.Form):

@@ -37,6 +37,12 @@ LOGIN = "login"  # a 302 to the login page
 
 # Pages: route name → status per role, in PAGE_ROLES order.
 PAGES: dict[str, tuple] = {
+    # The team's care task: its agent, supervisor and managers mark it done (the note is
+    # optional); skipping it with no reason is refused for everyone.
+    "care:opt_out": ("login", 200, 200, 200, 200),
+    "care:task_done": ("login", "POST 302", "POST 302", "POST 302", "POST 302"),
+    "care:task_skip": ("login", "POST 400", "POST 400", "POST 400", "POST 400"),
+    "care:tasks": ("login", 200, 200, 200, 200),
     "complaints:advance": ("login", "POST 302", "POST 302", "POST 302", "POST 302"),
     "complaints:approvals": ("login", 403, 200, 200, 200),
     "complaints:compensation": ("login", "POST 302", "POST 302", "POST 302", "POST 302"),
@@ -289,13 +295,14 @@ def page_arguments(name, pattern, world) -> dict:
             survey_token(world.survey) if name == "quality:survey" else world.acceptance_token
         ),
         "inspection_id": world.inspection.pk,
-        "pk": world.customer.pk,  # customers:profile, customers:reveal
+        "pk": world.customer.pk,  # customers:profile, customers:reveal, care:opt_out
         "field": "email",  # customers:reveal
         "investigation_id": world.investigation.pk,
         "suggestion_id": world.suggestion.pk,
         "agent_id": world.users["agent"].pk,
         "user_id": world.users["agent"].pk,
         "year": 2026,
+        "contact_id": world.care_task.pk,
     }
     return {name: values[name] for name in pattern.pattern.converters}
 

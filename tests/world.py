@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from care.models import CareContact, CareDelivery, CareKind, CareStatus
 from complaints import services as complaint_services
 from complaints.models import ComplaintCategory, ComplaintReport, ReplyScript, Severity, Stage
 from plans import acceptance as plan_acceptance
@@ -54,6 +55,7 @@ class World:
     inspection: object = None
     investigation: object = None
     suggestion: object = None
+    care_task: object = None
     ids: dict = field(default_factory=dict)
 
 
@@ -136,6 +138,17 @@ def build_world() -> World:
     suggestion = Suggestion.objects.create(
         author=users["agent"], title="World suggestion", body="Try it", submitted_at=timezone.now()
     )
+    # A care task for the team (care/): its agents, supervisor and managers may close it.
+    care_task = CareContact.objects.create(
+        customer=customer,
+        kind=CareKind.BIRTHDAY,
+        occasion="birthday:world",
+        delivery=CareDelivery.TASK,
+        status=CareStatus.SCHEDULED,
+        planned_on=month,
+        due_on=month,
+        team=team,
+    )
     world = World(
         users=users,
         team=team,
@@ -155,6 +168,7 @@ def build_world() -> World:
         inspection=inspection,
         investigation=investigation,
         suggestion=suggestion,
+        care_task=care_task,
     )
     world.ids = {
         "tickets": ticket.pk,
