@@ -77,7 +77,7 @@ class LtvReview(models.Model):
     currency = models.CharField(_("currency"), max_length=3)
     customers_count = models.PositiveIntegerField(_("customers"), default=0)
     revenue_total = models.DecimalField(_("revenue"), max_digits=18, decimal_places=2, default=0)
-    top_customers_count = models.PositiveIntegerField(_("top 20 % of customers"), default=0)
+    top_customers_count = models.PositiveIntegerField(_("customers in the top fifth"), default=0)
     top_revenue = models.DecimalField(
         _("revenue of the top 20 %"), max_digits=18, decimal_places=2, default=0
     )

@@ -30,6 +30,8 @@ SCHEMA_ONLY_MIGRATIONS = {
     ("quality", "0003_published_scorecard_final"),
     # Moves the existing per-level limits onto profiles: it loads no rows of its own.
     ("complaints", "0006_approval_limits_on_profiles"),
+    # Encrypts the contact details of existing customers in place: it loads no rows.
+    ("customers", "0010_encrypt_personal_data"),
 }
 
 

@@ -71,7 +71,7 @@ class Migration(migrations.Migration):
                 ('currency', models.CharField(max_length=3, verbose_name='currency')),
                 ('customers_count', models.PositiveIntegerField(default=0, verbose_name='customers')),
                 ('revenue_total', models.DecimalField(decimal_places=2, default=0, max_digits=18, verbose_name='revenue')),
-                ('top_customers_count', models.PositiveIntegerField(default=0, verbose_name='top 20 % of customers')),
+                ('top_customers_count', models.PositiveIntegerField(default=0, verbose_name='customers in the top fifth')),
                 ('top_revenue', models.DecimalField(decimal_places=2, default=0, max_digits=18, verbose_name='revenue of the top 20 %')),
                 ('proposals_count', models.PositiveIntegerField(default=0, verbose_name='proposals')),
                 ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='actor')),

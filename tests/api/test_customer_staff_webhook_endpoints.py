@@ -23,12 +23,15 @@ def test_creating_a_customer_goes_through_the_service_and_returns_it(make_client
     assert response.status_code == 201, response.json()
     customer = Customer.objects.get(pk=response.json()["id"])
     assert customer.name == "Wang Fang"  # trimmed by customers.services.customer_create
-    assert response.json()["email"] == "wang@example.com"
+    # Stored as given, answered masked: every role reveals a contact detail explicitly.
+    assert customer.email == "wang@example.com"
+    assert response.json()["email"] == "w***@example.com"
     assert set(response.json()) == {
         "id",
         "name",
         "email",
         "phone",
+        "id_number",
         "language",
         "tier",
         "created_at",

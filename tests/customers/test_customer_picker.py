@@ -2,6 +2,8 @@
 first (htmx, or the "Find" button without script), then a new customer; no drop-down of
 every customer; bad input is a form error and writes nothing."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -115,3 +117,14 @@ def test_a_new_customer_with_a_bad_email_is_a_form_error(agent_client):
         )
     assert response.status_code == 422
     assert "new_customer_email" in response.context["form"].errors
+
+
+@pytest.mark.parametrize("url", [NEW_COMPLAINT, NEW_TICKET])
+def test_enter_submits_the_form_not_the_pickers_find(agent_client, url):
+    # A browser submits a form on Enter with its first submit button: that must be the
+    # form's own (opening the ticket or complaint), not the picker's Find.
+    page = agent_client.get(url).content.decode()
+    form = page[page.index('<form method="post"') :]
+    first_submit = re.search(r'<button type="submit"[^>]*>', form).group(0)
+    assert 'name="find_customer"' not in first_submit
+    assert 'name="find_customer"' in form
