@@ -7,72 +7,21 @@ from django.utils.translation import gettext_lazy as _
 
 from servicedesk.models import AppendOnlyModel
 
+# A concept of its own in its own module; imported here so Django finds the model.
+from tickets.canned_models import CannedReply  # noqa: F401
 
-class Channel(models.TextChoices):
-    # Every intake channel has a responsible team [S1 §2.1].
-    PHONE = "phone", _("Phone")
-    EMAIL = "email", _("E-mail")
-    WEB = "web", _("Web form")
-    CHAT = "chat", _("Online chat")
-    SOCIAL = "social", _("Social media")
-    QUESTIONNAIRE = "questionnaire", _("Questionnaire")
-    API = "api", _("API integration")
-    # A dedicated complaint hotline and mailbox feed complaints in [S1 §5.3].
-    COMPLAINT_HOTLINE = "complaint_hotline", _("Complaint hotline")
-    COMPLAINT_MAILBOX = "complaint_mailbox", _("Complaint mailbox")
-
-
-class Kind(models.TextChoices):
-    REQUEST = "request", _("Request")
-    COMPLAINT = "complaint", _("Complaint")
-    FEEDBACK = "feedback", _("Feedback / suggestion")
-    INCIDENT = "incident", _("Incident")
-
-
-class Complexity(models.TextChoices):
-    # Simple requests get a plan within 24 h, complex ones within 3–5 business days [S1 §2.2].
-    SIMPLE = "simple", _("Simple")
-    COMPLEX = "complex", _("Complex")
-
-
-class Priority(models.TextChoices):
-    URGENT = "urgent", _("Urgent")
-    HIGH = "high", _("High")
-    NORMAL = "normal", _("Normal")
-    LOW = "low", _("Low")
-
-
-PRIORITY_RANK = {Priority.URGENT: 0, Priority.HIGH: 1, Priority.NORMAL: 2, Priority.LOW: 3}
-
-
-class Status(models.TextChoices):
-    NEW = "new", _("New")
-    OPEN = "open", _("Open")
-    PENDING_CUSTOMER = "pending_customer", _("Pending customer")
-    PENDING_INTERNAL = "pending_internal", _("Pending internal")
-    RESOLVED = "resolved", _("Resolved")
-    CLOSED = "closed", _("Closed")
-
-
-# The one table of allowed status moves; everything else is refused.
-# Resolved → open is the reopen; closed is final (a new problem is a new ticket).
-STATUS_TRANSITIONS: dict[str, frozenset[str]] = {
-    Status.NEW: frozenset(
-        {Status.OPEN, Status.PENDING_CUSTOMER, Status.PENDING_INTERNAL, Status.RESOLVED}
-    ),
-    Status.OPEN: frozenset({Status.PENDING_CUSTOMER, Status.PENDING_INTERNAL, Status.RESOLVED}),
-    Status.PENDING_CUSTOMER: frozenset({Status.OPEN, Status.PENDING_INTERNAL, Status.RESOLVED}),
-    Status.PENDING_INTERNAL: frozenset({Status.OPEN, Status.PENDING_CUSTOMER, Status.RESOLVED}),
-    Status.RESOLVED: frozenset({Status.OPEN, Status.CLOSED}),
-    Status.CLOSED: frozenset(),
-}
-OPEN_STATUSES = frozenset(
-    {Status.NEW, Status.OPEN, Status.PENDING_CUSTOMER, Status.PENDING_INTERNAL}
+# Choices in their own module (a concept of their own), re-exported for every caller.
+from tickets.choices import (  # noqa: F401
+    OPEN_STATUSES,
+    PRIORITY_RANK,
+    STATUS_TRANSITIONS,
+    Channel,
+    Complexity,
+    Kind,
+    Priority,
+    Status,
+    is_status_move_allowed,
 )
-
-
-def is_status_move_allowed(before: str, after: str) -> bool:
-    return after in STATUS_TRANSITIONS.get(before, frozenset())
 
 
 class Category(models.Model):
@@ -181,47 +130,6 @@ class IntakeTemplate(models.Model):
             raise ValidationError(
                 {"required_fields": _("Unknown fields: %s") % ", ".join(sorted(unknown))}
             )
-
-
-class CannedReply(models.Model):
-    """A ready answer agents insert into the composer; administrators keep them. It is
-    offered on tickets of its kind (blank: every kind) and category (blank: every
-    category; a category covers its sub-categories), in the customer's language."""
-
-    title = models.CharField(_("title"), max_length=100)
-    title_en = models.CharField(_("title (English)"), max_length=100, blank=True)
-    body = models.TextField(_("text"))
-    body_en = models.TextField(_("text (English)"), blank=True)
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, blank=True)
-    category = models.ForeignKey(
-        Category,
-        verbose_name=_("category"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    active = models.BooleanField(_("active"), default=True)
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-
-    class Meta:
-        verbose_name = _("canned reply")
-        verbose_name_plural = _("canned replies")
-        ordering = ["position", "pk"]
-
-    def __str__(self) -> str:
-        return self.title
-
-    def display_title(self, language: str | None) -> str:
-        if language and language.startswith("en") and self.title_en:
-            return self.title_en
-        return self.title
-
-    def display_body(self, language: str | None) -> str:
-        if language and language.startswith("en") and self.body_en:
-            return self.body_en
-        return self.body
 
 
 class Tag(models.Model):
