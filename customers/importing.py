@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy
 from servicedesk.exceptions import ValidationError
 from servicedesk.text import is_single_line
 
+from .crypto import normalise_phone
 from .models import (
     PREFERENCE_TAG_MAX_LENGTH,
     PREFERENCE_TAGS_MAX,
@@ -292,10 +293,6 @@ def _clean_row(line: int, values: dict[str, str], today: date, problems: list) -
     return row if len(problems) == start else None
 
 
-def _phone_key(phone: str) -> str:
-    return re.sub(r"[\s\-()]", "", phone)
-
-
 def read_customer_rows(content: bytes) -> tuple[list[CustomerRow], list[RowProblem]]:
     """Every row checked, none written: the good rows and each bad row's problems. A
     problem with the file itself (encoding, header, size) raises CustomerImportError."""
@@ -335,7 +332,7 @@ def _without_duplicates_in_file(rows, problems):
     for a person to decide); the first stays."""
     first_email, first_phone, kept = {}, {}, []
     for row in rows:
-        email, phone = row.email.casefold(), _phone_key(row.phone)
+        email, phone = row.email.casefold(), normalise_phone(row.phone)
         duplicate = False
         if email and email in first_email:
             problems.append(
@@ -378,15 +375,15 @@ def customers_import(
     report = ImportReport(skipped=problems)
     known = customers_with_contacts(
         emails={row.email for row in rows if row.email},
-        phones={_phone_key(row.phone) for row in rows if row.phone}
+        phones={normalise_phone(row.phone) for row in rows if row.phone}
         | {row.phone for row in rows if row.phone},
     )
     by_email = {customer.email.casefold(): customer for customer in known if customer.email}
-    by_phone = {_phone_key(customer.phone): customer for customer in known if customer.phone}
+    by_phone = {normalise_phone(customer.phone): customer for customer in known if customer.phone}
     new_rows = []
     for row in rows:
         existing = by_email.get(row.email.casefold()) if row.email else None
-        existing = existing or (by_phone.get(_phone_key(row.phone)) if row.phone else None)
+        existing = existing or (by_phone.get(normalise_phone(row.phone)) if row.phone else None)
         if existing is not None:
             report.already_registered.append((row.line, existing))
         else:

@@ -20,6 +20,7 @@ from customers.importing import (
     customers_import,
 )
 from customers.models import Customer, CustomerAction, CustomerEvent, CustomerKind, Purchase
+from tests.factories import CustomerFactory
 from tests.nothing_written import nothing_written
 
 GOOD = (
@@ -213,3 +214,12 @@ def test_the_command_imports_and_refuses_like_the_page(db, manager, tmp_path):
     bad.write_text("name,email\nX,x@example.com\nY,x@example.com\n")
     with nothing_written(), pytest.raises(CommandError, match="Nothing was imported"):
         call_command("import_customers", str(bad))
+
+
+def test_a_phone_number_is_matched_by_its_digits_as_the_lookup_matches_it(db):
+    # One rule for both: the import's dedupe and the encrypted lookup keep digits only,
+    # so "+86 139 0000 1111" is the customer registered as 8613900001111.
+    registered = CustomerFactory(phone="8613900001111")
+    report = run("name,phone\nAgain,+86 139 0000 1111\n")
+    assert report.imported == []
+    assert [(line, found.pk) for line, found in report.already_registered] == [(2, registered.pk)]
