@@ -250,11 +250,20 @@ def reply(request, reference: str, kind: str = ""):
 
 
 def _tell_mentions(request, mentions) -> None:
-    if mentions.notified:
+    # A colleague without an e-mail address is told only by the queue's "Mentioning me".
+    by_email = [user for user in mentions.notified if user.email]
+    in_queue_only = [user for user in mentions.notified if not user.email]
+    if by_email:
         messages.info(
             request,
             _("Told by e-mail: %(names)s.")
-            % {"names": ", ".join(person(user) for user in mentions.notified)},
+            % {"names": ", ".join(person(user) for user in by_email)},
+        )
+    if in_queue_only:
+        messages.info(
+            request,
+            _("No e-mail address, so told only under “Mentioning me”: %(names)s.")
+            % {"names": ", ".join(person(user) for user in in_queue_only)},
         )
     if mentions.not_notified:
         messages.warning(

@@ -3,6 +3,7 @@ note, several files, canned replies), tags, @mentions that notify, the customer 
 the warning that a colleague is replying."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -234,6 +235,23 @@ def test_a_mention_of_someone_who_cannot_see_the_ticket_tells_nobody(agent, tick
         url("note", ticket), {"version": ticket.version, "body": "@zhou again"}, follow=True
     )
     assert "Not told, they cannot see this ticket: zhou." in response.content.decode()
+
+
+def test_the_author_learns_who_was_told_by_e_mail_and_who_only_in_the_queue(
+    agent, team, ticket, client
+):
+    UserFactory(username="li.lei", role=Role.AGENT, teams=[team])
+    UserFactory(username="nomail", role=Role.AGENT, teams=[team], email="")
+    client.force_login(agent)
+    response = client.post(
+        url("note", ticket), {"version": ticket.version, "body": "@li.lei @nomail see"}, follow=True
+    )
+    page = response.content.decode()
+    assert "Told by e-mail: li.lei." in page
+    assert "No e-mail address, so told only under “Mentioning me”: nomail." in page
+    assert list(
+        OutboxMessage.objects.filter(topic="ticket.mention").values_list("recipient", flat=True)
+    ) == [get_user_model().objects.get(username="li.lei").email]
 
 
 def test_an_e_mail_address_or_an_unknown_name_is_no_mention(agent, ticket):
