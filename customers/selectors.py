@@ -23,14 +23,6 @@ _PHONE_TEXT = re.compile(r"^\+?[\d\s\-()]{5,40}$")
 _ID_NUMBER_TEXT = re.compile(r"^(?=.*\d)[0-9A-Za-z]{6,32}$")
 
 
-def customers_named(text: str, *, limit: int = 10) -> QuerySet[Customer]:
-    """Customers whose name contains the text (no contact details: see customers_matching)."""
-    text = (text or "").strip()
-    if not text:
-        return Customer.objects.none()
-    return Customer.objects.filter(name__icontains=text).order_by("name", "pk")[:limit]
-
-
 # Finding customers by personal data: only ever by the keyed lookup hashes (the columns
 # are encrypted). Exact and normalised — e-mail lower-cased, phone digits only, ID number
 # letters and digits — never partial: a partial search would let someone who may not see
