@@ -59,6 +59,37 @@ SCRIPT = textwrap.dedent(
     queued = OutboxMessage.objects.filter(ticket=ticket).values_list("recipient", flat=True)
     assert list(queued) == [str(hook.pk)]
 
+    # The SLA summary the queue sorts by is kept by SQLite's own triggers too: the nearest
+    # owed due time while unresolved, paused while waiting on the customer, empty once
+    # resolved, and a stale save cannot overwrite it.
+    from django.db.models import Min, Q
+    from tickets import services
+    from tickets.models import OPEN_STATUSES, Status
+    def summary():
+        ticket.refresh_from_db()
+        return ticket.next_due_at, ticket.next_warn_at, ticket.sla_paused
+    def from_clocks():
+        if ticket.status not in OPEN_STATUSES:
+            return None, None, False
+        owed = clocks.filter(Q(state="running") | Q(state="breached", met_at=None))
+        times = owed.aggregate(due=Min("due_at"), warn=Min("warn_at"))
+        return times["due"], times["warn"], clocks.filter(state="paused").exists()
+    assert summary() == from_clocks() and summary()[0] is not None, summary()
+    stale = Ticket.objects.get(pk=ticket.pk)
+    for status in (Status.PENDING_CUSTOMER, Status.RESOLVED, Status.OPEN):
+        services.ticket_change_status(
+            ticket=ticket, actor=agent, to=status, expected_version=ticket.version
+        )
+        assert summary() == from_clocks(), (status, summary(), from_clocks())
+        if status == Status.PENDING_CUSTOMER:
+            assert summary()[2] is True
+            Ticket.objects.filter(pk=ticket.pk).update(next_due_at=None, sla_paused=False)
+            assert summary() == from_clocks(), summary()
+            stale.subject = "Printer (edited)"
+            stale.save()  # a full save of the copy read before the pause
+            assert summary() == from_clocks(), summary()
+    assert summary()[0] is not None  # reopened: a new resolution cycle runs
+
     missing = api.post("/api/v1/tickets/", {**body, "team": 10**6}, format="json")
     assert missing.status_code == 400 and "team" in missing.json()["fields"], missing.content
     listed = api.get("/api/v1/tickets/")

@@ -288,6 +288,21 @@ class Ticket(models.Model):
     )
     # Bumped by every change; the API's ETag and the pages' stale-form check read it.
     version = models.PositiveIntegerField(_("version"), default=1)
+    # The SLA summary the queue sorts and filters by, kept by the database itself from the
+    # ticket's clocks (triggers of SLA migration 0015, on PostgreSQL and SQLite alike, so
+    # no writer of clocks or of the status can leave it stale): the nearest due and warning
+    # times of the clocks still owed (running, or breached and not yet met) while the
+    # ticket is unresolved, else NULL; and whether a clock waits paused. Whatever a save
+    # writes here is replaced by what the clocks say.
+    next_due_at = models.DateTimeField(
+        _("next SLA due time"), null=True, blank=True, editable=False
+    )
+    next_warn_at = models.DateTimeField(
+        _("next SLA warning time"), null=True, blank=True, editable=False
+    )
+    sla_paused = models.BooleanField(
+        _("SLA paused"), default=False, db_default=False, editable=False
+    )
 
     objects = TicketQuerySet.as_manager()
 
@@ -303,6 +318,13 @@ class Ticket(models.Model):
             models.Index(fields=["team", "status"], name="ticket_team_status_idx"),
             models.Index(fields=["assignee", "status"], name="ticket_assignee_status_idx"),
             models.Index(fields=["customer", "created_at"], name="ticket_customer_created_idx"),
+            # The queue's default order (nearest SLA due first) and its breached and at-risk
+            # views read the unresolved tickets' summary from here, not from every clock.
+            models.Index(
+                fields=["next_due_at"],
+                condition=Q(status__in=sorted(status.value for status in OPEN_STATUSES)),
+                name="ticket_open_next_due_idx",
+            ),
             # The SLA dashboard's tickets resolved per day or week over a period.
             models.Index(
                 fields=["resolved_at"],

@@ -12,7 +12,6 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
@@ -34,7 +33,6 @@ from .models import (
     TicketMessage,
 )
 from .search import search_condition
-from .sla.models import Clock, ClockState
 from .sla.states import sla_state_expression
 from .timeline import display_names, event_sentence, logins_named_in
 
@@ -124,35 +122,13 @@ def _priority_rank():
     )
 
 
-def owed_clocks() -> QuerySet[Clock]:
-    """The outer ticket's clocks still owed: running, or breached and not yet fulfilled.
-
-    Paused clocks wait on the customer and owe nothing until they resume.
-    """
-    running = Q(state=ClockState.RUNNING)
-    overdue = Q(state=ClockState.BREACHED, met_at__isnull=True)
-    return Clock.objects.filter(running | overdue, ticket=OuterRef("pk")).order_by()
-
-
-def _nearest(field: str):
-    """The earliest `field` of an unresolved ticket's owed clocks (NULL when none).
-
-    A correlated subquery on the (ticket, metric, cycle) index rather than Min() over a
-    join: no GROUP BY over the joined columns, and COUNT(*) for the pager leaves it out.
-    """
-    earliest = Subquery(owed_clocks().order_by(field).values(field)[:1])
-    return Case(When(status__in=OPEN_STATUSES, then=earliest), default=None)
-
-
 def with_sla_due(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
-    """Annotate next_due_at, next_warn_at and sla_state (an SlaState or None), decided by
-    the one rule of tickets.sla.states that the ticket page's clocks follow too."""
-    paused = Exists(Clock.objects.filter(ticket=OuterRef("pk"), state=ClockState.PAUSED).order_by())
+    """Annotate sla_state (an SlaState or None) from the ticket's stored SLA summary
+    (next_due_at, next_warn_at, sla_paused, kept by the database from its clocks), decided
+    by the one rule of tickets.sla.states that the ticket page's clocks follow too."""
     return tickets.annotate(
-        next_due_at=_nearest("due_at"), next_warn_at=_nearest("warn_at")
-    ).annotate(
         sla_state=sla_state_expression(
-            due="next_due_at", warn="next_warn_at", paused=Q(status__in=OPEN_STATUSES) & paused
+            due="next_due_at", warn="next_warn_at", paused=Q(sla_paused=True)
         )
     )
 
@@ -171,14 +147,14 @@ def _in_view(tickets: QuerySet[Ticket], user, scope: str) -> QuerySet[Ticket]:
     if scope == QueueScope.MENTIONED:
         return tickets.filter(Exists(Mention.objects.filter(ticket=OuterRef("pk"), user=user)))
     if scope in (QueueScope.AT_RISK, QueueScope.BREACHED):
-        # The same rule as the rows' SLA state (tickets.sla.states): breached once an
-        # owed clock is past due, at risk once past its warning point and not breached.
+        # The same rule as the rows' SLA state (tickets.sla.states) over the stored summary:
+        # breached once the nearest owed clock is past due, at risk once past its warning
+        # point and not breached (both read from the unresolved tickets' due-time index).
         now = timezone.now()
-        breached = Exists(owed_clocks().filter(due_at__lte=now))
         tickets = tickets.filter(status__in=OPEN_STATUSES)
         if scope == QueueScope.BREACHED:
-            return tickets.filter(breached)
-        return tickets.filter(Exists(owed_clocks().filter(warn_at__lte=now)), ~breached)
+            return tickets.filter(next_due_at__lte=now)
+        return tickets.filter(next_warn_at__lte=now, next_due_at__gt=now)
     view = queue_view(scope)
     if view is not None:
         return tickets.filter(view.condition())

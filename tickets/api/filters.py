@@ -6,7 +6,6 @@ from django.utils.translation import gettext_lazy as _
 
 from servicedesk.api.filters import IdFilter, UtcIsoDateTimeFilter, YesNoFilter
 from tickets.models import OPEN_STATUSES, Channel, Kind, Priority, Status, Ticket
-from tickets.selectors import owed_clocks
 from tickets.sla.models import Clock, ClockState
 
 
@@ -56,9 +55,8 @@ class TicketFilter(django_filters.FilterSet):
         return queryset.filter(_has_clock(state=value))
 
     def filter_sla_due_before(self, queryset, name, value):
-        # The queue's notion of "due" (tickets.selectors.owed_clocks), as an EXISTS.
-        owed = Exists(owed_clocks().filter(due_at__lt=value))
-        return queryset.filter(owed, status__in=OPEN_STATUSES)
+        # The queue's notion of "due": the nearest owed clock (the ticket's SLA summary).
+        return queryset.filter(status__in=OPEN_STATUSES, next_due_at__lt=value)
 
     def filter_breached(self, queryset, name, value):
         breached = _has_clock(state=ClockState.BREACHED)

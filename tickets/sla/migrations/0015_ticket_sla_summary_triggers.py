@@ -1,0 +1,195 @@
+"""The database keeps each ticket's SLA summary (next_due_at, next_warn_at, sla_paused; see
+the Ticket model) from its clocks, so the queue sorts and filters through one index.
+
+Triggers rather than calls in the engine: clocks and the ticket's status are written by
+many services, bulk updates and loads, and a summary one of them forgot would put a
+breached ticket at the bottom of the queue. On PostgreSQL the clock triggers are
+statement triggers over transition tables (one set-based UPDATE of the tickets a
+statement touched, however many clocks it wrote: a bulk load stays bulk), and they touch
+an unresolved ticket (a resolved one's summary is empty whatever its clocks) only when a clock's owed, paused, due or warning time changed, so the sweep,
+which only records warnings and breaches, never writes a ticket row (and never waits on
+one a service holds). A trigger on the ticket row recomputes the summary when the status
+changes or a write tries to set the summary, so a save of a stale in-memory ticket
+cannot overwrite it. SQLite (the embedded development database) gets row triggers with
+the same rule. Then every unresolved ticket's summary is filled in one UPDATE.
+"""
+
+from django.db import migrations
+
+# Frozen here (tickets.choices.OPEN_STATUSES when written): a migration must not change
+# meaning when the code does.
+OPEN = "('new', 'open', 'pending_customer', 'pending_internal')"
+OWED = "(c.state = 'running' OR (c.state = 'breached' AND c.met_at IS NULL))"
+
+
+def summary_of(ticket: str) -> str:
+    """The three summary values of the ticket row `ticket` (an alias), one SELECT each
+    (SQLite has no row-valued assignment); NULL/false unless the ticket is unresolved."""
+    scope = f"c.ticket_id = {ticket}.id AND {ticket}.status IN {OPEN}"
+    return (
+        f"next_due_at = (SELECT MIN(c.due_at) FROM sla_clock c WHERE {scope} AND {OWED}), "
+        f"next_warn_at = (SELECT MIN(c.warn_at) FROM sla_clock c WHERE {scope} AND {OWED}), "
+        f"sla_paused = EXISTS (SELECT 1 FROM sla_clock c WHERE {scope} AND c.state = 'paused')"
+    )
+
+
+def summary_changed(old: str, new: str) -> str:
+    """A change of a clock that can move its ticket's summary."""
+    owed_old = OWED.replace("c.", f"{old}.")
+    owed_new = OWED.replace("c.", f"{new}.")
+    return (
+        f"({old}.due_at IS NOT {new}.due_at OR {old}.warn_at IS NOT {new}.warn_at"
+        f" OR ({owed_old}) IS NOT ({owed_new})"
+        f" OR ({old}.state = 'paused') IS NOT ({new}.state = 'paused'))"
+    )
+
+
+POSTGRESQL = [
+    # The ticket row: a new ticket has no clocks yet; an update recomputes when the status
+    # changed or the summary is being written (by the clock triggers, or a stale save).
+    f"""
+CREATE OR REPLACE FUNCTION tickets_ticket_sla_summary() RETURNS trigger AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        NEW.next_due_at := NULL;
+        NEW.next_warn_at := NULL;
+        NEW.sla_paused := false;
+    ELSIF NEW.status IS DISTINCT FROM OLD.status
+        OR NEW.next_due_at IS DISTINCT FROM OLD.next_due_at
+        OR NEW.next_warn_at IS DISTINCT FROM OLD.next_warn_at
+        OR NEW.sla_paused IS DISTINCT FROM OLD.sla_paused THEN
+        SELECT MIN(c.due_at) FILTER (WHERE {OWED}),
+               MIN(c.warn_at) FILTER (WHERE {OWED}),
+               COALESCE(bool_or(c.state = 'paused'), false)
+          INTO NEW.next_due_at, NEW.next_warn_at, NEW.sla_paused
+          FROM sla_clock c
+         WHERE c.ticket_id = NEW.id AND NEW.status IN {OPEN};
+    END IF;
+    RETURN NEW;
+END;
+$$ LANGUAGE plpgsql;
+""",
+    """
+CREATE TRIGGER tickets_ticket_sla_summary
+    BEFORE INSERT OR UPDATE ON tickets_ticket
+    FOR EACH ROW EXECUTE FUNCTION tickets_ticket_sla_summary();
+""",
+    # The clocks: recompute the summary of the tickets whose clocks a statement changed.
+    f"""
+CREATE OR REPLACE FUNCTION sla_clock_sla_summary() RETURNS trigger AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        UPDATE tickets_ticket t SET {summary_of("t")}
+         WHERE t.status IN {OPEN} AND t.id IN (SELECT ticket_id FROM new_clocks);
+    ELSIF TG_OP = 'DELETE' THEN
+        UPDATE tickets_ticket t SET {summary_of("t")}
+         WHERE t.status IN {OPEN} AND t.id IN (SELECT ticket_id FROM old_clocks);
+    ELSE
+        UPDATE tickets_ticket t SET {summary_of("t")}
+         WHERE t.status IN {OPEN} AND t.id IN (
+            SELECT n.ticket_id FROM new_clocks n JOIN old_clocks o ON o.id = n.id
+             WHERE {summary_changed("o", "n").replace(" IS NOT ", " IS DISTINCT FROM ")}
+         );
+    END IF;
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+""",
+    """
+CREATE TRIGGER sla_clock_sla_summary_insert
+    AFTER INSERT ON sla_clock REFERENCING NEW TABLE AS new_clocks
+    FOR EACH STATEMENT EXECUTE FUNCTION sla_clock_sla_summary();
+""",
+    """
+CREATE TRIGGER sla_clock_sla_summary_update
+    AFTER UPDATE ON sla_clock REFERENCING OLD TABLE AS old_clocks NEW TABLE AS new_clocks
+    FOR EACH STATEMENT EXECUTE FUNCTION sla_clock_sla_summary();
+""",
+    """
+CREATE TRIGGER sla_clock_sla_summary_delete
+    AFTER DELETE ON sla_clock REFERENCING OLD TABLE AS old_clocks
+    FOR EACH STATEMENT EXECUTE FUNCTION sla_clock_sla_summary();
+""",
+]
+
+POSTGRESQL_DROP = [
+    "DROP TRIGGER IF EXISTS sla_clock_sla_summary_delete ON sla_clock",
+    "DROP TRIGGER IF EXISTS sla_clock_sla_summary_update ON sla_clock",
+    "DROP TRIGGER IF EXISTS sla_clock_sla_summary_insert ON sla_clock",
+    "DROP FUNCTION IF EXISTS sla_clock_sla_summary()",
+    "DROP TRIGGER IF EXISTS tickets_ticket_sla_summary ON tickets_ticket",
+    "DROP FUNCTION IF EXISTS tickets_ticket_sla_summary()",
+]
+
+# SQLite: row triggers; recursive triggers are off (its default), so the ticket trigger's
+# own UPDATE does not fire it again.
+SQLITE = [
+    f"""
+CREATE TRIGGER sla_clock_sla_summary_insert AFTER INSERT ON sla_clock
+BEGIN
+    UPDATE tickets_ticket SET {summary_of("tickets_ticket")}
+     WHERE id = NEW.ticket_id AND status IN {OPEN};
+END;
+""",
+    f"""
+CREATE TRIGGER sla_clock_sla_summary_update AFTER UPDATE ON sla_clock
+WHEN {summary_changed("OLD", "NEW")}
+BEGIN
+    UPDATE tickets_ticket SET {summary_of("tickets_ticket")}
+     WHERE id = NEW.ticket_id AND status IN {OPEN};
+END;
+""",
+    f"""
+CREATE TRIGGER sla_clock_sla_summary_delete AFTER DELETE ON sla_clock
+BEGIN
+    UPDATE tickets_ticket SET {summary_of("tickets_ticket")}
+     WHERE id = OLD.ticket_id AND status IN {OPEN};
+END;
+""",
+    f"""
+CREATE TRIGGER tickets_ticket_sla_summary AFTER UPDATE ON tickets_ticket
+WHEN OLD.status IS NOT NEW.status
+    OR OLD.next_due_at IS NOT NEW.next_due_at
+    OR OLD.next_warn_at IS NOT NEW.next_warn_at
+    OR OLD.sla_paused IS NOT NEW.sla_paused
+BEGIN
+    UPDATE tickets_ticket SET {summary_of("tickets_ticket")}
+     WHERE id = NEW.id;
+END;
+""",
+]
+
+SQLITE_DROP = [
+    "DROP TRIGGER IF EXISTS tickets_ticket_sla_summary",
+    "DROP TRIGGER IF EXISTS sla_clock_sla_summary_delete",
+    "DROP TRIGGER IF EXISTS sla_clock_sla_summary_update",
+    "DROP TRIGGER IF EXISTS sla_clock_sla_summary_insert",
+]
+
+# Every unresolved ticket's summary from its clocks (the others keep NULL/false).
+BACKFILL = f"UPDATE tickets_ticket SET {summary_of('tickets_ticket')} WHERE status IN {OPEN}"
+
+
+def create_triggers(apps, schema_editor):
+    vendor = schema_editor.connection.vendor
+    statements = {"postgresql": POSTGRESQL, "sqlite": SQLITE}.get(vendor)
+    if statements is None:
+        raise NotImplementedError(f"no SLA summary triggers for {vendor}")
+    for statement in statements:
+        schema_editor.execute(statement, params=None)
+    schema_editor.execute(BACKFILL, params=None)
+
+
+def drop_triggers(apps, schema_editor):
+    vendor = schema_editor.connection.vendor
+    for statement in {"postgresql": POSTGRESQL_DROP, "sqlite": SQLITE_DROP}.get(vendor, []):
+        schema_editor.execute(statement, params=None)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("sla", "0014_policy_membership_level"),
+        ("tickets", "0011_sla_summary_columns"),
+    ]
+
+    operations = [migrations.RunPython(create_triggers, drop_triggers)]
