@@ -137,6 +137,11 @@ def tickets_visible_to(user) -> QuerySet[Ticket]:
     return Ticket.objects.visible_to(user)
 
 
+# These views hold unresolved tickets only and say so themselves: the status condition twice
+# would make PostgreSQL count its selectivity twice and expect a handful of rows.
+_UNRESOLVED_SCOPES = (QueueScope.AT_RISK, QueueScope.BREACHED)
+
+
 def _in_view(tickets: QuerySet[Ticket], user, scope: str) -> QuerySet[Ticket]:
     if scope == QueueScope.MINE:
         return tickets.filter(assignee=user)
@@ -166,7 +171,7 @@ def agent_queue(*, user, filters: QueueFilters) -> QuerySet[Ticket]:
     tickets = _in_view(tickets, user, filters.scope)
     if filters.status:
         tickets = tickets.filter(status=filters.status)
-    elif filters.unresolved:
+    elif filters.unresolved and filters.scope not in _UNRESOLVED_SCOPES:
         tickets = tickets.filter(status__in=OPEN_STATUSES)
     if filters.priority:
         tickets = tickets.filter(priority=filters.priority)
