@@ -90,6 +90,20 @@ SCRIPT = textwrap.dedent(
             assert summary() == from_clocks(), summary()
     assert summary()[0] is not None  # reopened: a new resolution cycle runs
 
+    # The clocks' copies of the ticket's and the customer's values (the dashboard's
+    # dimensions) follow them on SQLite too.
+    def copies():
+        fields = ("ticket_team_id", "ticket_priority", "ticket_channel", "customer_tier")
+        return set(clocks.values_list(*fields))
+    assert copies() == {(team.pk, "normal", "api", "general")}, copies()
+    services.ticket_change_priority(ticket=ticket, actor=agent, priority="urgent")
+    Customer.objects.filter(pk=customer.pk).update(tier="important")
+    assert copies() == {(team.pk, "urgent", "api", "important")}, copies()
+    clock = clocks.first()
+    Clock.objects.filter(pk=clock.pk).update(ticket_priority="low")
+    clock.save()  # a stale copy of the clock
+    assert copies() == {(team.pk, "urgent", "api", "important")}, copies()
+
     missing = api.post("/api/v1/tickets/", {**body, "team": 10**6}, format="json")
     assert missing.status_code == 400 and "team" in missing.json()["fields"], missing.content
     listed = api.get("/api/v1/tickets/")

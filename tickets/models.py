@@ -318,10 +318,12 @@ class Ticket(models.Model):
             models.Index(fields=["team", "status"], name="ticket_team_status_idx"),
             models.Index(fields=["assignee", "status"], name="ticket_assignee_status_idx"),
             models.Index(fields=["customer", "created_at"], name="ticket_customer_created_idx"),
-            # The queue's default order (nearest SLA due first) and its breached and at-risk
-            # views read the unresolved tickets' summary from here, not from every clock.
+            # The queue's default order (nearest SLA due first), its breached and at-risk
+            # views and the dashboard's live counts read the unresolved tickets' summary
+            # from here (the counts from the index alone), not from every clock.
             models.Index(
                 fields=["next_due_at"],
+                include=["next_warn_at"],
                 condition=Q(status__in=sorted(status.value for status in OPEN_STATUSES)),
                 name="ticket_open_next_due_idx",
             ),

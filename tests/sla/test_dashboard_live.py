@@ -13,6 +13,7 @@ from tests.factories import UserFactory
 from tickets import services as tickets
 from tickets.audit import EventAction
 from tickets.models import Priority, Status, Ticket, TicketEvent
+from tickets.selectors import QueueFilters, QueueScope, agent_queue
 from tickets.sla.dashboard import (
     DashboardFilters,
     Period,
@@ -92,9 +93,13 @@ def test_the_live_part_is_a_fixed_number_of_queries(
     travel = clock_at(CREATED)
     overdue(new_ticket, travel, count=count)
     manager.has_perm("tickets.view_all_tickets")  # permissions are read once per request
-    with django_assert_num_queries(2):  # open tickets; at-risk and breached clocks
+    with django_assert_num_queries(1):  # one aggregate over the tickets' stored SLA summary
         counts = sla_live_counts(user=manager)
     assert counts.breached == count
+    # Each count is what the queue's tab of that name lists.
+    for scope, counted in ((QueueScope.BREACHED, count), (QueueScope.AT_RISK, counts.at_risk)):
+        tab = agent_queue(user=manager, filters=QueueFilters(scope=scope, unresolved=True))
+        assert tab.count() == counted
     with django_assert_num_queries(1):
         listed = tickets_breached(user=manager)
         [(c.ticket.team.name, c.ticket.assignee.username, c.ticket.customer) for c in listed]

@@ -31,6 +31,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='ticket',
-            index=models.Index(condition=models.Q(('status__in', ['new', 'open', 'pending_customer', 'pending_internal'])), fields=['next_due_at'], name='ticket_open_next_due_idx'),
+            index=models.Index(condition=models.Q(('status__in', ['new', 'open', 'pending_customer', 'pending_internal'])), fields=['next_due_at'], include=('next_warn_at',), name='ticket_open_next_due_idx'),
         ),
     ]

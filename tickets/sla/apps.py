@@ -27,7 +27,9 @@ class SlaConfig(AppConfig):
         from tickets.models import Status
 
         # actions registers the SLA audit action labels.
-        from . import actions, receivers  # noqa: F401
+        from . import actions, receivers, sqlite_triggers  # noqa: F401
+
+        sqlite_triggers.connect(self)
 
         unknown = set(settings.SLA_PAUSING_STATUSES) - set(Status.values)
         if unknown:

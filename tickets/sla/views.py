@@ -30,6 +30,7 @@ from .dashboard import (
     backlog_age,
     pause_time_by_agent,
     sla_live_counts,
+    sla_outcomes,
     sla_outcomes_by,
     sla_trend,
     tickets_at_risk,
@@ -79,10 +80,7 @@ def _period_tables(request, form: DashboardPeriodForm) -> dict:
     """Every figure over the period, each as a table (and the charts drawn from them)."""
     period, filters, step = form.period(), form.filters(), form.trend_step()
     user = request.user
-    outcomes = {
-        dimension: sla_outcomes_by(dimension, period=period, user=user, filters=filters)
-        for dimension in DIMENSIONS
-    }
+    outcomes = sla_outcomes(period=period, user=user, filters=filters)
     trend = sla_trend(period=period, user=user, step=step, filters=filters)
     backlog = backlog_age(user=user, filters=filters)
     times = response_times(period=period, user=user, filters=filters)

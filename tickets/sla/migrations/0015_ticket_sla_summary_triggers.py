@@ -10,8 +10,9 @@ an unresolved ticket (a resolved one's summary is empty whatever its clocks) onl
 which only records warnings and breaches, never writes a ticket row (and never waits on
 one a service holds). A trigger on the ticket row recomputes the summary when the status
 changes or a write tries to set the summary, so a save of a stale in-memory ticket
-cannot overwrite it. SQLite (the embedded development database) gets row triggers with
-the same rule. Then every unresolved ticket's summary is filled in one UPDATE.
+cannot overwrite it. Then every unresolved ticket's summary is filled in one UPDATE.
+SQLite (the embedded development database) gets row triggers with the same rule from
+tickets/sla/sqlite_triggers.py after every migrate.
 """
 
 from django.db import migrations
@@ -121,68 +122,24 @@ POSTGRESQL_DROP = [
     "DROP FUNCTION IF EXISTS tickets_ticket_sla_summary()",
 ]
 
-# SQLite: row triggers; recursive triggers are off (its default), so the ticket trigger's
-# own UPDATE does not fire it again.
-SQLITE = [
-    f"""
-CREATE TRIGGER sla_clock_sla_summary_insert AFTER INSERT ON sla_clock
-BEGIN
-    UPDATE tickets_ticket SET {summary_of("tickets_ticket")}
-     WHERE id = NEW.ticket_id AND status IN {OPEN};
-END;
-""",
-    f"""
-CREATE TRIGGER sla_clock_sla_summary_update AFTER UPDATE ON sla_clock
-WHEN {summary_changed("OLD", "NEW")}
-BEGIN
-    UPDATE tickets_ticket SET {summary_of("tickets_ticket")}
-     WHERE id = NEW.ticket_id AND status IN {OPEN};
-END;
-""",
-    f"""
-CREATE TRIGGER sla_clock_sla_summary_delete AFTER DELETE ON sla_clock
-BEGIN
-    UPDATE tickets_ticket SET {summary_of("tickets_ticket")}
-     WHERE id = OLD.ticket_id AND status IN {OPEN};
-END;
-""",
-    f"""
-CREATE TRIGGER tickets_ticket_sla_summary AFTER UPDATE ON tickets_ticket
-WHEN OLD.status IS NOT NEW.status
-    OR OLD.next_due_at IS NOT NEW.next_due_at
-    OR OLD.next_warn_at IS NOT NEW.next_warn_at
-    OR OLD.sla_paused IS NOT NEW.sla_paused
-BEGIN
-    UPDATE tickets_ticket SET {summary_of("tickets_ticket")}
-     WHERE id = NEW.id;
-END;
-""",
-]
-
-SQLITE_DROP = [
-    "DROP TRIGGER IF EXISTS tickets_ticket_sla_summary",
-    "DROP TRIGGER IF EXISTS sla_clock_sla_summary_delete",
-    "DROP TRIGGER IF EXISTS sla_clock_sla_summary_update",
-    "DROP TRIGGER IF EXISTS sla_clock_sla_summary_insert",
-]
-
 # Every unresolved ticket's summary from its clocks (the others keep NULL/false).
 BACKFILL = f"UPDATE tickets_ticket SET {summary_of('tickets_ticket')} WHERE status IN {OPEN}"
 
 
 def create_triggers(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    statements = {"postgresql": POSTGRESQL, "sqlite": SQLITE}.get(vendor)
-    if statements is None:
-        raise NotImplementedError(f"no SLA summary triggers for {vendor}")
-    for statement in statements:
+    # SQLite's triggers cannot survive the table rebuilds of later migrations there:
+    # tickets/sla/sqlite_triggers.py installs them after every migrate instead.
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for statement in POSTGRESQL:
         schema_editor.execute(statement, params=None)
     schema_editor.execute(BACKFILL, params=None)
 
 
 def drop_triggers(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    for statement in {"postgresql": POSTGRESQL_DROP, "sqlite": SQLITE_DROP}.get(vendor, []):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for statement in POSTGRESQL_DROP:
         schema_editor.execute(statement, params=None)
 
 
