@@ -102,3 +102,21 @@ def test_the_dashboard_counts_a_transferred_tickets_clocks_under_its_new_team(
     assert [(row.label, row.total) for row in by_team] == [(other_team.name, started)]
     # The page's one pass over all four dimensions says the same.
     assert sla_outcomes(period=MARCH, user=manager)["team"] == by_team
+
+
+def test_the_one_pass_outcomes_equal_each_dimension_read_alone(ticket, agent, other_team):
+    with time_machine.travel(NOW, tick=False):
+        services.ticket_create(
+            actor=agent,
+            subject="Walk-in without a customer record",
+            channel=Channel.PHONE,
+            team=other_team,
+            priority=Priority.HIGH,
+        )
+    services.ticket_change_priority(ticket=ticket, actor=agent, priority=Priority.URGENT)
+
+    at_once = sla_outcomes(period=MARCH, user=agent)
+    for dimension, rows in at_once.items():
+        assert rows == sla_outcomes_by(dimension, period=MARCH, user=agent), dimension
+    assert [row.label for row in at_once["tier"]] == ["General", "None"]
+    assert [row.key for row in at_once["priority"]] == [Priority.URGENT, Priority.HIGH]

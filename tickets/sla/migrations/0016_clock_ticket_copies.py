@@ -147,4 +147,12 @@ class Migration(migrations.Migration):
             field=models.ForeignKey(blank=True, db_index=False, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='staff.team', verbose_name='team'),
         ),
         migrations.RunPython(create_triggers, drop_triggers),
+        migrations.RemoveIndex(
+            model_name='clock',
+            name='sla_clock_started_idx',
+        ),
+        migrations.AddIndex(
+            model_name='clock',
+            index=models.Index(fields=['started_at'], include=('state', 'ticket_team', 'ticket_priority', 'customer_tier', 'ticket_channel'), name='sla_clock_started_cover_idx'),
+        ),
     ]
