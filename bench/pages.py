@@ -3,8 +3,8 @@
 Each page is requested in this process through Django's test client (the whole middleware
 stack, DEBUG off, no network), as an agent of a team and as a manager, after two warm-up
 requests; it prints p50 and p90 in milliseconds, and the number of SQL queries of one
-request with their time in all (the rest is Python). Goal (issue 14): p50 < 150 ms for the queue and the dashboard, with a fixed
-number of queries.
+request with their time in all (the rest is Python). Goal (issue 14): p50 < 150 ms for the
+queue and the dashboard, with a fixed number of queries.
 
 Not part of the test run. From the repo root, on a copy of the scale seed:
     .venv/bin/python bench/seed_scale.py --clone sd_pages_bench
