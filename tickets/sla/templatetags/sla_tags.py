@@ -5,6 +5,8 @@ from datetime import timedelta
 from django import template
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from ..states import SlaState, clock_sla_state
@@ -54,15 +56,35 @@ def cell(value, column) -> str:
     return str(value)
 
 
+@register.simple_tag
+def table_rows(table) -> SafeString:
+    """A dashboard table's body rows, each cell read by `cell`: the first as the row's
+    header, numbers aligned. Built here in one pass rather than cell by cell in the
+    template: the pause table alone has a row per agent, hundreds of cells on the page."""
+    markup = [
+        '<th scope="row">{}</th>'
+        if position == 0
+        else '<td class="numeric">{}</td>'
+        if column.numeric
+        else "<td>{}</td>"
+        for position, column in enumerate(table.columns)
+    ]
+    rows = [
+        "<tr>"
+        + "".join(
+            element.format(conditional_escape(cell(value, column)))
+            for element, value, column in zip(markup, row, table.columns, strict=True)
+        )
+        + "</tr>"
+        for row in table.rows
+    ]
+    return mark_safe("\n    ".join(rows))  # noqa: S308 — every cell escaped above  # nosec B308 B703
+
+
 @register.filter
 def members_of(members: dict, team_id):
     """The reassign choices of a listed ticket's team (see assignable_by_team)."""
     return members.get(team_id, [])
-
-
-@register.filter
-def index(sequence, position: int):
-    return sequence[position]
 
 
 @register.inclusion_tag("sla/_state_badge.html")
