@@ -5,13 +5,16 @@ from datetime import timedelta
 from django import template
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
-from django.utils.html import conditional_escape, escape
+from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from ..choices import Metric
 from ..states import SlaState, clock_sla_state
 
 register = template.Library()
+
+METRIC_LABELS = dict(Metric.choices)
 
 
 @register.filter
@@ -99,12 +102,26 @@ def members_of(members: dict, team_id):
     return members.get(team_id, [])
 
 
-@register.inclusion_tag("sla/_state_badge.html")
-def sla_badge(state):
-    """The one badge of an SLA state (an SlaState value) on every page; nothing for None."""
+@register.simple_tag
+def sla_badge(state) -> str:
+    """The one badge of an SLA state (an SlaState value) on every page; nothing for None.
+    A simple tag, not an included template: the queue and the dashboard show one a row."""
     if not state:
-        return {"state": None}
-    return {"state": SlaState(state).value, "label": SlaState(state).label}
+        return ""
+    state = SlaState(state)
+    return format_html(
+        '<span class="sla-badge sla-{}" data-sla-state="{}">{}</span>',
+        state.value,
+        state.value,
+        state.label,
+    )
+
+
+@register.filter
+def metric_label(metric: str) -> str:
+    """A clock's metric as people read it: Clock.get_metric_display, without rebuilding
+    and hashing the translated choices for every row of a list."""
+    return METRIC_LABELS.get(metric, metric)
 
 
 @register.filter
