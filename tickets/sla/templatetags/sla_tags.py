@@ -3,10 +3,11 @@
 from datetime import timedelta
 
 from django import template
-from django.utils import timezone
-from django.utils.formats import date_format, number_format
+from django.utils import numberformat, timezone
+from django.utils.formats import date_format, get_format
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ..choices import Metric
@@ -40,30 +41,57 @@ def duration(value: timedelta | None) -> str:
     return sign + _("%(seconds)d s") % {"seconds": seconds}
 
 
+class _CellReader:
+    """Reads a dashboard table's cells as people read them, in the page's language
+    (numbers grouped and rounded, durations in words, times in the site's time zone).
+    The language's number formats are looked up once (formats.number_format looks them up
+    for every number; a table has hundreds)."""
+
+    def __init__(self):
+        language = get_language()
+        self.decimal_separator = get_format("DECIMAL_SEPARATOR", language)
+        self.grouping = get_format("NUMBER_GROUPING", language)
+        self.thousand_separator = get_format("THOUSAND_SEPARATOR", language)
+
+    def number(self, value, decimal_pos=None, force_grouping=False) -> str:
+        return numberformat.format(
+            value,
+            self.decimal_separator,
+            decimal_pos,
+            self.grouping,
+            self.thousand_separator,
+            force_grouping=force_grouping,
+            use_l10n=True,
+        )
+
+    def __call__(self, value, column) -> str:
+        if value is None or value == "":
+            return "—" if column.kind != "text" else ""
+        if column.kind == "int":
+            return self.number(value, force_grouping=True)
+        if column.kind == "percent":
+            return f"{self.number(value, 1)} %"
+        if column.kind == "duration":
+            return duration(value)
+        if column.kind == "datetime":
+            return date_format(timezone.localtime(value), "Y-m-d H:i")
+        if column.kind == "date":
+            return date_format(value, "Y-m-d")
+        return str(value)
+
+
 @register.simple_tag
 def cell(value, column) -> str:
-    """A dashboard table's cell as people read it, in the page's language (numbers grouped
-    and rounded, durations in words, times in the site's time zone)."""
-    if value is None or value == "":
-        return "—" if column.kind != "text" else ""
-    if column.kind == "int":
-        return number_format(value, force_grouping=True)
-    if column.kind == "percent":
-        return f"{number_format(value, 1)} %"
-    if column.kind == "duration":
-        return duration(value)
-    if column.kind == "datetime":
-        return date_format(timezone.localtime(value), "Y-m-d H:i")
-    if column.kind == "date":
-        return date_format(value, "Y-m-d")
-    return str(value)
+    """A dashboard table's cell as people read it (see _CellReader)."""
+    return _CellReader()(value, column)
 
 
 @register.simple_tag
 def table_rows(table) -> SafeString:
-    """A dashboard table's body rows, each cell read by `cell`: the first as the row's
-    header, numbers aligned. Built here in one pass rather than cell by cell in the
+    """A dashboard table's body rows, each cell read as `cell` reads it: the first as the
+    row's header, numbers aligned. Built here in one pass rather than cell by cell in the
     template: the pause table alone has a row per agent, hundreds of cells on the page."""
+    read = _CellReader()
     markup = [
         '<th scope="row">{}</th>'
         if position == 0
@@ -75,7 +103,7 @@ def table_rows(table) -> SafeString:
     rows = [
         "<tr>"
         + "".join(
-            element.format(conditional_escape(cell(value, column)))
+            element.format(conditional_escape(read(value, column)))
             for element, value, column in zip(markup, row, table.columns, strict=True)
         )
         + "</tr>"
