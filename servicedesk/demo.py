@@ -2,16 +2,19 @@
 tree and a few hundred tickets worked through the ticket services.
 
 Every change goes through the services, so the audit trail, SLA clocks and outbox rows
-are the ones real work would write. Time: the services stamp "now", and the audit trail
-is append-only, so a seeded ticket's own timestamps (created, first response, resolved,
-closed) and its messages are moved back afterwards to spread the demo over ~90 days,
-while its audit events and SLA clocks keep the moment they were really written. Open
-tickets are moved back by hours only, so their running SLA clocks stay close to the
-truth; the long history is made of resolved and closed tickets.
+are the ones real work would write. Time: the services read "now" (timezone.now(), the
+auto_now fields), so each ticket's story is played under a controlled clock (DemoClock,
+time-machine) at the times its steps would have happened: opened over the past weeks,
+answered minutes to days later, resolved and closed days after. Nothing is moved back
+afterwards: the ticket, its messages, its append-only audit events, its SLA clocks and
+their plan rows agree exactly as the services wrote them. A clock that ran past its due
+time was breached then; one still running past due is breached by the next SLA sweep.
+time-machine is a development dependency (`make install` installs it): seeding is a
+development task, and the services keep no hook for it.
 
 Other apps add their own demo data with `servicedesk.demo_steps.register_demo_step(step)`
 from their AppConfig.ready(); each step is called
-once per run with the `Demo` built here.
+once per run with the `Demo` built here, at the real time.
 """
 
 import os
@@ -19,11 +22,13 @@ import random
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 
@@ -58,10 +63,24 @@ from tickets.models import (
     IntakeTemplate,
     Status,
     Ticket,
-    TicketMessage,
 )
+from tickets.sla.defaults import CN_TIME_ZONE
 
 User = get_user_model()
+CN_ZONE = ZoneInfo(CN_TIME_ZONE)
+
+
+def _time_machine():
+    try:
+        import time_machine
+    except ImportError:
+        raise ImproperlyConfigured(
+            "seed_demo plays the demo tickets at past times with time-machine, a development "
+            "dependency: install the project with its dev extras (pip install '.[dev]', as "
+            "`make install` does)."
+        ) from None
+    return time_machine
+
 
 # ---- staff ------------------------------------------------------------------------------------
 
@@ -114,15 +133,15 @@ def seed_demo(
 ) -> Demo:
     """Build (or refresh) the demo organisation and add `ticket_count` worked tickets."""
     progress = progress or (lambda _what, _done, _total: None)
+    time_machine = _time_machine()
     demo = Demo(rng=random.Random(seed), history_months=history_months)
     _seed_staff(demo)
     _seed_customers(demo)
     _seed_categories(demo)
     demo.templates = IntakeTemplate.objects.in_bulk(field_name="slug")
     now = timezone.now()
-    for index in range(ticket_count):
-        demo.tickets.append(_seed_ticket(demo, now))
-        progress("tickets", index + 1, ticket_count)
+    with time_machine.travel(now, tick=False) as traveller:
+        _seed_tickets(demo, ticket_count, DemoClock(traveller, demo.rng, now), progress)
     for number, step in enumerate(DEMO_STEPS, start=1):
         step(demo)
         progress(step.__module__.split(".")[0], number, len(DEMO_STEPS))
@@ -215,7 +234,88 @@ def _seed_categories(demo: Demo) -> None:
         )
 
 
-def _seed_ticket(demo: Demo, now) -> Ticket:
+# ---- tickets: each one's story played at its own times ----------------------------------------
+
+# How long ago a ticket was opened, by the status its story ends in (hours): new tickets
+# arrived today, open and pending ones within the week, finished ones over the past weeks.
+AGE_HOURS = {
+    Status.NEW: (0.2, 8),
+    Status.OPEN: (2, 60),
+    Status.PENDING_CUSTOMER: (4, 7 * 24),
+    Status.PENDING_INTERNAL: (3, 4 * 24),
+    Status.RESOLVED: (2 * 24, 21 * 24),
+    Status.CLOSED: (4 * 24, 90 * 24),
+}
+WORKDAY_HOURS = (9, 18)  # the CN working calendar's day (tickets.sla.defaults)
+
+
+class DemoClock:
+    """The time the services see while a ticket's story is played: `timezone.now()`,
+    `date.today()` and every auto_now field read it, so the ticket, its messages, its
+    audit events, its SLA clocks and their plan rows carry the story's times exactly as
+    the services write them at that moment. Never later than the real `now`."""
+
+    def __init__(self, traveller, rng: random.Random, now):
+        self.traveller, self.rng, self.now = traveller, rng, now
+        self.at = now
+
+    def start(self, at) -> None:
+        self.at = min(at, self.now)
+        self.traveller.move_to(self.at)
+
+    def after(self, delay: timedelta, *, working: bool = True) -> None:
+        """The next step, `delay` later (an agent's step waits for working hours). A step
+        that would fall after the real now happens somewhere between the last one and now."""
+        at = self.at + delay
+        if working:
+            at = _working_time(at, self.rng)
+        if at > self.now:
+            at = self.at + (self.now - self.at) * self.rng.uniform(0.2, 0.6)
+        self.at = at
+        self.traveller.move_to(at)
+
+
+def _working_time(at, rng: random.Random):
+    """`at` if the CN working day is on, else a little after the next one begins."""
+    local = timezone.localtime(at, CN_ZONE)
+    start, end = WORKDAY_HOURS
+    if local.weekday() < 5 and start <= local.hour < end:
+        return at
+    day = local.date() if local.hour < start else local.date() + timedelta(days=1)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    opening = datetime.combine(day, time(start), tzinfo=CN_ZONE)
+    return opening + timedelta(minutes=rng.uniform(2, 75))
+
+
+def _reply_delay(rng: random.Random, channel: str) -> timedelta:
+    """Most first replies come within the hour (chat within a minute or two); some take
+    the day, a few slip by days and breach their target."""
+    draw = rng.random()
+    if channel == Channel.CHAT and draw < 0.85:
+        return timedelta(seconds=rng.uniform(10, 50))
+    if draw < 0.7:
+        return timedelta(minutes=rng.uniform(4, 90))
+    if draw < 0.95:
+        return timedelta(hours=rng.uniform(2, 9))
+    return timedelta(hours=rng.uniform(26, 80))
+
+
+def _seed_tickets(demo: Demo, count: int, clock: DemoClock, progress: Progress) -> None:
+    """Draw each ticket's final status and age, then play the stories oldest first (so
+    references follow the order tickets came in)."""
+    rng = demo.rng
+    plans = []
+    for _index in range(count):
+        target = _pick(rng, STATUS_WEIGHTS)
+        plans.append((clock.now - timedelta(hours=rng.uniform(*AGE_HOURS[target])), target))
+    plans.sort(key=lambda plan: plan[0])
+    for index, (created, target) in enumerate(plans):
+        demo.tickets.append(_seed_ticket(demo, created, target, clock))
+        progress("tickets", index + 1, count)
+
+
+def _seed_ticket(demo: Demo, created, target: str, clock: DemoClock) -> Ticket:
     rng = demo.rng
     path, kind, subject_zh, subject_en, text_zh, text_en = rng.choice(SCENARIOS)
     customer = rng.choice(demo.customers)
@@ -231,6 +331,7 @@ def _seed_ticket(demo: Demo, now) -> Ticket:
     members = demo.members_of(team)
     actor = rng.choice(members) if typed_in and members else None
     priority = _pick(rng, PRIORITY_WEIGHTS)
+    clock.start(created)
     ticket = services.ticket_create(
         actor=actor,
         subject=subject_en if english else subject_zh,
@@ -247,77 +348,47 @@ def _seed_ticket(demo: Demo, now) -> Ticket:
         order_number=f"SO{rng.randrange(10**8):08d}",
         purchase_date=date.today() - timedelta(days=rng.randrange(10, 400)),
     )
-    _work_ticket(demo, ticket, english=english, target=_pick(rng, STATUS_WEIGHTS), now=now)
+    _work_ticket(demo, ticket, english=english, target=target, clock=clock)
     return ticket
 
 
-def _work_ticket(demo: Demo, ticket: Ticket, *, english: bool, target: str, now) -> None:
-    """Take the ticket to `target` the way agents would, then spread it over time."""
+def _work_ticket(demo: Demo, ticket: Ticket, *, english: bool, target: str, clock) -> None:
+    """Take the ticket to `target` the way agents would, each step at its own time."""
     rng = demo.rng
     language = Language.EN if english else Language.ZH_HANS
     members = demo.members_of(ticket.team)
     agent = rng.choice(members) if members else demo.staff["agent"]
-    # Steps with a time: messages get that time, status steps set the ticket's timestamps.
-    steps: list[tuple[str, object]] = []
     if target == Status.NEW:
         if rng.random() < 0.3:
+            clock.after(timedelta(minutes=rng.uniform(2, 40)), working=False)
             services.ticket_assign(ticket=ticket, actor=agent, assignee=agent)
-        _backdate(ticket, steps, hours=(0.2, 8), rng=rng, now=now)
         return
+    # A call or chat is the typing agent's at once; the rest wait for someone to pick them up.
+    # The agent on the line answers there and then, in working hours or not.
+    typed_in = ticket.created_by_id is not None
+    delay = rng.uniform(3, 10) if typed_in else rng.uniform(60, 1800)
+    clock.after(timedelta(seconds=delay), working=not typed_in)
     services.ticket_assign(ticket=ticket, actor=agent, assignee=agent)
-    steps.append(
-        (
-            "reply",
-            services.ticket_reply(
-                ticket=ticket, actor=agent, body=rng.choice(REPLIES[language][:3])
-            ),
-        )
-    )
+    clock.after(_reply_delay(rng, ticket.channel), working=not typed_in)
+    services.ticket_reply(ticket=ticket, actor=agent, body=rng.choice(REPLIES[language][:3]))
     if rng.random() < 0.4:
-        steps.append(
-            ("note", services.ticket_note(ticket=ticket, actor=agent, body=rng.choice(NOTES)))
-        )
+        clock.after(timedelta(minutes=rng.uniform(3, 60)))
+        services.ticket_note(ticket=ticket, actor=agent, body=rng.choice(NOTES))
     if target in (Status.PENDING_CUSTOMER, Status.PENDING_INTERNAL):
+        clock.after(timedelta(minutes=rng.uniform(1, 20)))
         services.ticket_change_status(ticket=ticket, actor=agent, to=target)
-        _backdate(ticket, steps, hours=(2, 72), rng=rng, now=now)
         return
-    steps.append(
-        (
-            "customer",
-            services.ticket_customer_message(
-                ticket=ticket, body=rng.choice(CUSTOMER_MESSAGES[language])
-            ),
-        )
-    )
+    # The customer answers when it suits them, evenings and weekends included.
+    clock.after(timedelta(hours=rng.uniform(0.2, 4)), working=False)
+    services.ticket_customer_message(ticket=ticket, body=rng.choice(CUSTOMER_MESSAGES[language]))
     if target == Status.OPEN:
-        _backdate(ticket, steps, hours=(1, 72), rng=rng, now=now)
         return
-    steps.append(
-        ("reply", services.ticket_reply(ticket=ticket, actor=agent, body=REPLIES[language][3]))
-    )
+    clock.after(_reply_delay(rng, ticket.channel))
+    services.ticket_reply(ticket=ticket, actor=agent, body=REPLIES[language][3])
+    # Resolved once the fix is confirmed: within the hour, or days later.
+    quickly = rng.random() < 0.85
+    clock.after(timedelta(hours=rng.uniform(0.1, 1.5) if quickly else rng.uniform(20, 96)))
     services.ticket_change_status(ticket=ticket, actor=agent, to=Status.RESOLVED)
-    steps.append(("resolved", None))
     if target == Status.CLOSED:
+        clock.after(timedelta(days=rng.uniform(1, 7)))
         services.ticket_change_status(ticket=ticket, actor=agent, to=Status.CLOSED)
-        steps.append(("closed", None))
-        _backdate(ticket, steps, hours=(72, 90 * 24), rng=rng, now=now)
-    else:
-        _backdate(ticket, steps, hours=(24, 14 * 24), rng=rng, now=now)
-
-
-def _backdate(ticket: Ticket, steps: list, *, hours: tuple, rng: random.Random, now) -> None:
-    """Move the ticket's own timestamps and messages back (see the module docstring)."""
-    created = now - timedelta(hours=rng.uniform(*hours))
-    span = (now - created).total_seconds()
-    # Later steps at increasing, random points between creation and now.
-    offsets = sorted(rng.uniform(0.05, 0.95) * span for _step in steps)
-    times = [created + timedelta(seconds=offset) for offset in offsets]
-    stamps = {"created_at": created, "updated_at": times[-1] if times else created}
-    for (kind, message), at in zip(steps, times, strict=True):
-        if isinstance(message, TicketMessage):
-            TicketMessage.objects.filter(pk=message.pk).update(created_at=at)
-        if kind == "reply":
-            stamps.setdefault("first_response_at", at)
-        elif kind in ("resolved", "closed"):
-            stamps[f"{kind}_at"] = at
-    Ticket.objects.filter(pk=ticket.pk).update(**stamps)

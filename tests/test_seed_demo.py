@@ -93,7 +93,8 @@ def test_seed_demo_builds_a_working_demo_once(db, client, settings, tmp_path, wo
     # The demo agent has a queue to work, and canned replies to answer with.
     client.login(username="agent", password="agent-demo-pass")
     assert client.get("/tickets/").context["page"].paginator.count > 0
-    open_ticket = Ticket.objects.filter(status=Status.OPEN, kind="request").first()
+    agent = users.get(username="agent")
+    open_ticket = Ticket.objects.visible_to(agent).filter(status=Status.OPEN, kind="request")[0]
     page = client.get(f"/tickets/{open_ticket.reference}/")
     assert page.status_code == 200 and page.context["canned_replies"]
 
