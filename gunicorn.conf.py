@@ -27,3 +27,13 @@ max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 2000))
 max_requests_jitter = max_requests // 10
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+
+
+def post_worker_init(worker):
+    """Move what loading the application allocated (modules, URL patterns, settings, the
+    translations) out of the garbage collector's sight: it lives as long as the worker, and
+    a full collection would otherwise walk all of it again in the middle of a request
+    (~90 ms on the SLA dashboard, measured with cProfile)."""
+    import gc
+
+    gc.freeze()

@@ -22,6 +22,7 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"
 sys.path.insert(0, str(ROOT))
 
 import argparse  # noqa: E402
+import gc  # noqa: E402
 import os  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
@@ -65,6 +66,8 @@ def main() -> int:
 
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
+    # As a gunicorn worker does once the application is loaded (gunicorn.conf.py).
+    gc.freeze()
     users = get_user_model().objects
     # The agent of the team with the most open tickets: the longest queue.
     team = (

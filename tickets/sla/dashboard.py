@@ -131,10 +131,14 @@ def sla_live_counts(*, user, filters: DashboardFilters = NO_FILTERS) -> LiveCoun
     return LiveCounts(**counts)
 
 
+# What the lists show of a clock's ticket (not its customer: reading one decrypts it).
+_LISTED = ("ticket__team", "ticket__assignee")
+
+
 def _clock_list(user, filters: DashboardFilters, condition: Q, limit: int) -> list[Clock]:
     return list(
         Clock.objects.filter(_visible(user), filters.clocks(), condition)
-        .select_related("ticket__team", "ticket__assignee", "ticket__customer")
+        .select_related(*_LISTED)
         .order_by("due_at", "pk")[:limit]
     )
 
@@ -163,7 +167,7 @@ def tickets_breached(*, user, filters: DashboardFilters = NO_FILTERS, limit: int
     )
     return list(
         Clock.objects.filter(breached_now(now), ticket__in=overdue)
-        .select_related("ticket__team", "ticket__assignee", "ticket__customer")
+        .select_related(*_LISTED)
         .order_by("due_at", "pk")[:limit]
     )
 
