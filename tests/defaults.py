@@ -32,6 +32,10 @@ SCHEMA_ONLY_MIGRATIONS = {
     ("complaints", "0006_approval_limits_on_profiles"),
     # Encrypts the contact details of existing customers in place: it loads no rows.
     ("customers", "0010_encrypt_personal_data"),
+    # Triggers that keep the tickets' SLA summary and the clocks' copies of their ticket's
+    # values, and fill both for the rows already there: they load no rows of their own.
+    ("sla", "0015_ticket_sla_summary_triggers"),
+    ("sla", "0016_clock_ticket_copies"),
 }
 
 
