@@ -5,8 +5,11 @@ Every row is checked before anything is written; a bad row is reported with its 
 reason, and then nothing is imported unless the caller asked to skip bad rows. A customer
 whose e-mail address or phone number is already registered is not imported again (reported
 as already registered); two rows of the file with the same address or number are a mistake
-in the file and the later one is bad. Files come from spreadsheets: UTF-8 with or without
-a byte-order mark, or GBK (what Excel writes on a Chinese Windows).
+in the file and the later one is bad. Another writer registering the same person at the
+same moment (unique indexes on the lookup hashes) makes the rows be matched again, so that
+person is reported as already registered, never added twice. Files come from
+spreadsheets: UTF-8 with or without a byte-order mark, or GBK (what Excel writes on a
+Chinese Windows).
 """
 
 import codecs
@@ -20,7 +23,7 @@ from decimal import Decimal, InvalidOperation
 from babel.numbers import list_currencies
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -40,6 +43,7 @@ from .models import (
     Purchase,
 )
 from .selectors import customers_with_contacts
+from .services import met_another_writer
 
 # A spreadsheet export of a whole customer base is rarely larger; more is a mistake or an
 # attempt to hold the request (and one transaction) for minutes.
@@ -78,6 +82,15 @@ MSG_DUPLICATE_EMAIL = gettext_lazy("the e-mail address %(value)s is also on line
 MSG_DUPLICATE_PHONE = gettext_lazy("the phone number %(value)s is also on line %(line)s.")
 MSG_ROW_PROBLEM = gettext_lazy("Line %(line)s, %(column)s: %(message)s")
 MSG_ROW_PROBLEM_NO_COLUMN = gettext_lazy("Line %(line)s: %(message)s")
+MSG_BUSY = gettext_lazy(
+    "Nothing was imported: customers with the same e-mail addresses or phone numbers kept "
+    "being registered at the same moment. Import the file again."
+)
+
+# Writing the new customers meets another writer's new customer with the same e-mail or
+# phone (another import, an agent registering a caller) at most this many times before the
+# import gives up; each time the rows are matched again against what the other committed.
+IMPORT_ATTEMPTS = 5
 
 # Column → the header names it is known by (English and the Chinese a spreadsheet uses).
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -173,6 +186,14 @@ class CustomerImportError(ValidationError):
             MSG_IMPORT_REFUSED if any(isinstance(p, RowProblem) for p in problems) else problems[0],
             fields={"file": [str(problem) for problem in problems]},
         )
+
+
+class CustomerImportConflict(CustomerImportError):
+    """Other writers kept registering the file's customers while it was written; nothing
+    was written (rare: each attempt matches the rows against what they committed)."""
+
+    code = "import_conflict"
+    status_code = 409
 
 
 def decode_csv(content: bytes) -> str:
@@ -373,35 +394,32 @@ def customers_import(
     if problems and not skip_bad_rows:
         raise CustomerImportError(problems)
     report = ImportReport(skipped=problems)
-    known = customers_with_contacts(
-        emails={row.email for row in rows if row.email},
-        phones={normalise_phone(row.phone) for row in rows if row.phone}
-        | {row.phone for row in rows if row.phone},
-    )
-    by_email = {customer.email.casefold(): customer for customer in known if customer.email}
-    by_phone = {normalise_phone(customer.phone): customer for customer in known if customer.phone}
-    new_rows = []
-    for row in rows:
-        existing = by_email.get(row.email.casefold()) if row.email else None
-        existing = existing or (by_phone.get(normalise_phone(row.phone)) if row.phone else None)
-        if existing is not None:
-            report.already_registered.append((row.line, existing))
-        else:
-            new_rows.append(row)
-    customers = Customer.objects.bulk_create(
-        [
-            Customer(
-                name=row.name,
-                kind=row.kind,
-                email=row.email,
-                phone=row.phone,
-                language=row.language,
-                birthday=row.birthday,
-                preference_tags=row.tags,
-            )
-            for row in new_rows
-        ]
-    )
+    for _attempt in range(IMPORT_ATTEMPTS):
+        report.already_registered, new_rows = _registered_and_new(rows)
+        try:
+            # A savepoint: a row that meets another writer's customer (the unique indexes
+            # on the lookups) undoes only this insert, and the rows are matched again.
+            with transaction.atomic():
+                customers = Customer.objects.bulk_create(
+                    [
+                        Customer(
+                            name=row.name,
+                            kind=row.kind,
+                            email=row.email,
+                            phone=row.phone,
+                            language=row.language,
+                            birthday=row.birthday,
+                            preference_tags=row.tags,
+                        )
+                        for row in new_rows
+                    ]
+                )
+            break
+        except (IntegrityError, OperationalError) as error:
+            if not met_another_writer(error):
+                raise
+    else:
+        raise CustomerImportConflict([MSG_BUSY])
     recorded_by = actor if actor is not None and actor.is_authenticated else None
     CustomerEvent.objects.bulk_create(
         [
@@ -435,6 +453,28 @@ def customers_import(
     )
     report.imported = customers
     return report
+
+
+def _registered_and_new(rows: list[CustomerRow]) -> tuple[list, list[CustomerRow]]:
+    """(line, the customer already registered with the row's e-mail or phone) for the rows
+    that have one, and the rows that are new; read now (what other writers have committed
+    so far counts)."""
+    known = customers_with_contacts(
+        emails={row.email for row in rows if row.email},
+        phones={normalise_phone(row.phone) for row in rows if row.phone}
+        | {row.phone for row in rows if row.phone},
+    )
+    by_email = {customer.email.casefold(): customer for customer in known if customer.email}
+    by_phone = {normalise_phone(customer.phone): customer for customer in known if customer.phone}
+    registered, new_rows = [], []
+    for row in rows:
+        existing = by_email.get(row.email.casefold()) if row.email else None
+        existing = existing or (by_phone.get(normalise_phone(row.phone)) if row.phone else None)
+        if existing is not None:
+            registered.append((row.line, existing))
+        else:
+            new_rows.append(row)
+    return registered, new_rows
 
 
 def _spend_moment(day: date | None, now: datetime) -> datetime:

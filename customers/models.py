@@ -147,6 +147,18 @@ class Customer(models.Model):
             ),
             ("import_customers", _("Can import customers from a CSV file")),
         ]
+        # One customer per e-mail address, phone number and ID number (by their lookup
+        # hashes; an empty value is no value): what the services check before they write,
+        # held by the database for writers that check at the same moment (two imports, an
+        # import and a ticket's new customer).
+        constraints = [
+            models.UniqueConstraint(
+                fields=[f"{name}_lookup"],
+                condition=~models.Q(**{f"{name}_lookup": ""}),
+                name=f"customer_one_per_{name}",
+            )
+            for name in PERSONAL_DATA_FIELDS
+        ]
 
     def __str__(self) -> str:
         return self.name

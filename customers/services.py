@@ -12,7 +12,7 @@ from babel.numbers import list_currencies
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -72,6 +72,40 @@ def _refuse_duplicates(values: dict, *, exclude_pk: int | None = None) -> None:
         )
 
 
+# The unique indexes that hold one customer per contact value (Customer.Meta.constraints).
+CONTACT_CONSTRAINTS = {f"customer_one_per_{name}" for name in PERSONAL_DATA_FIELDS}
+
+
+def met_another_writer(error: Exception) -> bool:
+    """The write failed because another transaction wrote the same e-mail, phone or ID
+    number at the same moment: a unique violation of the contact indexes (the other
+    committed first), or a deadlock between two writers of several customers (23505,
+    40P01 on PostgreSQL; the embedded SQLite serialises writers and names the column)."""
+    cause = error.__cause__
+    code = getattr(cause, "pgcode", None)
+    if code == "40P01":
+        return True
+    if code == "23505":
+        return getattr(getattr(cause, "diag", None), "constraint_name", "") in CONTACT_CONSTRAINTS
+    if isinstance(error, IntegrityError) and code is None:
+        columns = [f"customers_customer.{name}_lookup" for name in PERSONAL_DATA_FIELDS]
+        return any(column in str(error) for column in columns)
+    return False
+
+
+def _create_or_refuse(cleaned: dict) -> Customer:
+    """Insert the customer; another writer's customer with the same contact value,
+    committed while this one was checked, is refused like one found by the check."""
+    try:
+        with transaction.atomic():
+            return Customer.objects.create(**cleaned)
+    except (IntegrityError, OperationalError) as error:
+        if not met_another_writer(error):
+            raise
+        _refuse_duplicates({field: cleaned[field] for field in PERSONAL_DATA_FIELDS})
+        raise ConflictError() from error
+
+
 @transaction.atomic
 def customer_create(
     *,
@@ -88,7 +122,7 @@ def customer_create(
         {"name": name, "email": email, "phone": phone, "id_number": id_number, "language": language}
     )
     _refuse_duplicates({field: cleaned[field] for field in PERSONAL_DATA_FIELDS})
-    return Customer.objects.create(**cleaned)
+    return _create_or_refuse(cleaned)
 
 
 def _lock(customer: Customer, expected_version: int | None) -> Customer:
@@ -162,7 +196,18 @@ def customer_update_contact(
         return customer
     for name, (_before, after) in changed.items():
         setattr(customer, name, after)
-    _save_with_event(customer, actor, CustomerAction.CONTACT_UPDATED, changed)
+    try:
+        with transaction.atomic():
+            _save_with_event(customer, actor, CustomerAction.CONTACT_UPDATED, changed)
+    except (IntegrityError, OperationalError) as error:
+        # Another customer got this e-mail, phone or ID number while this one was checked.
+        if not met_another_writer(error):
+            raise
+        _refuse_duplicates(
+            {field: after for field, (_before, after) in changed.items() if field in FIELD_NAMES},
+            exclude_pk=customer.pk,
+        )
+        raise ConflictError() from error
     return customer
 
 

@@ -35,7 +35,12 @@ from customers.models import Customer
 from customers.selectors import customers_by_email
 from customers.services import customer_create
 from servicedesk.api.models import RejectedInboundMail
-from servicedesk.exceptions import ServiceDeskError, TransitionError, ValidationError
+from servicedesk.exceptions import (
+    ConflictError,
+    ServiceDeskError,
+    TransitionError,
+    ValidationError,
+)
 from servicedesk.outbox.mail_threads import ticket_id_answered
 from servicedesk.text import as_single_line
 
@@ -178,7 +183,14 @@ def _customer_for(parsed: _Parsed) -> Customer:
     if existing is not None:
         return existing
     name = parsed.sender_name or parsed.sender.split("@", 1)[0]
-    return customer_create(actor=None, name=as_single_line(name)[:200], email=parsed.sender)
+    try:
+        return customer_create(actor=None, name=as_single_line(name)[:200], email=parsed.sender)
+    except ConflictError:
+        # Another mail of this first-time sender registered them at the same moment.
+        existing = customers_by_email(parsed.sender).first()
+        if existing is None:
+            raise
+        return existing
 
 
 def _ticket_named(parsed: _Parsed) -> Ticket | None:
