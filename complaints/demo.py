@@ -2,14 +2,16 @@
 of history, compensation waiting for approval, and a stored monthly analysis.
 
 Every change goes through the complaint services (so entries, audit events, SLA clocks,
-reports and outbox rows are the real ones); afterwards a complaint's own timestamps, its
-stage entries, compensations and SLA clocks are moved back together so the monthly report
-shows real timings and some late stages. Audit events are append-only and keep the
-moment they were written (as the tickets demo does).
+reports and outbox rows are the real ones), each at its own past time under the tickets
+demo's controlled clock (servicedesk.demo.DemoClock, time-machine): opened over the months,
+accepted, investigated, negotiated, compensated, followed up and closed hours later.
+Nothing is moved back afterwards: the complaint, its ticket, its stage entries, its
+append-only audit events, its SLA clocks and their plan rows agree as the services wrote
+them, and each report is written at its close with the real stage times. The monthly
+report shows real timings and some late stages.
 """
 
 import random
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
@@ -17,25 +19,19 @@ from django.db import transaction
 from django.utils import timezone
 
 from customers.models import Customer
+from servicedesk.demo import DemoClock, _time_machine
 from staff.models import Team
-from tickets.models import Ticket
-from tickets.sla.models import Clock
 
 from . import services
 from .analysis import Month, complaint_monthly_analysis_generate
 from .models import (
     STAGE_ORDER,
-    Compensation,
     Complaint,
     ComplaintCategory,
-    ComplaintContact,
-    ComplaintReport,
     RootCause,
     Severity,
     Stage,
-    StageEntry,
 )
-from .report import report_html_render
 
 User = get_user_model()
 
@@ -78,17 +74,11 @@ FINDINGS = {
 }
 
 
-@dataclass
-class SeededComplaint:
-    complaint: Complaint
-    stage_times: dict[str, datetime]
-
-
 def _content(stage: str, rng: random.Random, cause: str, english: bool, at: datetime) -> dict:
     if stage == Stage.ACCEPT:
         return {
             "contact_channel": rng.choice(["phone", "phone", "email", "chat"]),
-            # Recorded now (a contact cannot be before receipt), moved back by _backdate.
+            # Now is the story's time: contacted as the acceptance is recorded.
             "contacted_at": timezone.now().isoformat(),
             "notes": "Called the customer back" if english else "已回电客户，记录诉求",
         }
@@ -129,16 +119,20 @@ def _stage_durations(rng: random.Random, severity: str) -> dict[str, timedelta]:
     }
 
 
-def _compensate(complaint, handler, approver, rng, *, leave_pending: bool) -> bool:
-    """Agree a compensation in some complaints; True if one waits for approval."""
+def _compensate(complaint, handler, approver, rng, clock, span, *, leave_pending: bool) -> bool:
+    """Agree a compensation in some complaints; True if one waits for approval. `span`
+    (from, to) is the compensation step's time: requested early in it, approved later."""
     if leave_pending or rng.random() < 0.45:
         amount = rng.choice([100, 150, 300, 600, 800, 1200]) if not leave_pending else 900
+        start, end = span
+        clock.start(start + (end - start) * 0.2)
         compensation = services.complaint_request_compensation(
             complaint=complaint, actor=handler, kind="money", amount=str(amount), currency="CNY"
         )
         if compensation.status == "pending_approval":
             if leave_pending:
                 return True
+            clock.start(start + (end - start) * 0.6)
             services.complaint_approve_compensation(
                 compensation=compensation, actor=approver, reason="同意"
             )
@@ -153,101 +147,37 @@ def _advance(complaint, handler, stage, rng, cause, english, at) -> None:
     complaint.refresh_from_db()
 
 
-def _backdate(seeded: SeededComplaint, opened_at: datetime) -> None:
-    """Move the complaint, its ticket, entries, compensations and SLA clocks back together."""
-    complaint = seeded.complaint
-    delta = opened_at - complaint.opened_at
-    times = seeded.stage_times
-    closed_at = times.get(Stage.CLOSED)
-    Complaint.objects.filter(pk=complaint.pk).update(opened_at=opened_at, closed_at=closed_at)
-    ticket_stamps = {"created_at": opened_at, "updated_at": max([opened_at, *times.values()])}
-    if closed_at:
-        ticket_stamps["resolved_at"] = closed_at
-    if Stage.ACCEPT in times:
-        ticket_stamps["first_response_at"] = times[Stage.ACCEPT]
-    Ticket.objects.filter(pk=complaint.ticket_id).update(**ticket_stamps)
-    for entry in StageEntry.objects.filter(complaint=complaint):
-        fields = {"created_at": times[entry.stage]}
-        if entry.stage == Stage.ACCEPT:
-            fields["content"] = {**entry.content, "contacted_at": times[entry.stage].isoformat()}
-        StageEntry.objects.filter(pk=entry.pk).update(**fields)
-    if Stage.ACCEPT in times:
-        ComplaintContact.objects.filter(complaint=complaint).update(
-            contacted_at=times[Stage.ACCEPT], recorded_at=times[Stage.ACCEPT]
-        )
-    negotiated = times.get(Stage.NEGOTIATE, opened_at)
-    Compensation.objects.filter(complaint=complaint).update(
-        requested_at=negotiated + timedelta(minutes=10)
-    )
-    Compensation.objects.filter(complaint=complaint, decided_at__isnull=False).update(
-        decided_at=negotiated + timedelta(minutes=50)
-    )
-    ComplaintReport.objects.filter(complaint=complaint).update(created_at=closed_at or opened_at)
-    _backdate_clocks(complaint, delta, times)
-    if closed_at:
-        _render_reports_again(complaint)
-
-
-def _render_reports_again(complaint: Complaint) -> None:
-    """A report is written when its complaint closes, which in the demo is before the
-    backdating: write its HTML again from the backdated stages (same version), so the
-    demo's reports show the stage times the monthly analysis shows. The PDF is rendered
-    from this HTML by the worker, after the seed commits."""
-    complaint = Complaint.objects.select_related("ticket", "ticket__customer", "category").get(
-        pk=complaint.pk
-    )
-    for report in complaint.reports.all():
-        html = report_html_render(complaint, language=report.language, version=report.version)
-        ComplaintReport.objects.filter(pk=report.pk).update(html=html)
-
-
-def _backdate_clocks(complaint: Complaint, delta: timedelta, times: dict) -> None:
-    met_by = {
-        "complaint_first_contact": times.get(Stage.ACCEPT),
-        # Accepted in contact with the customer: answered at acceptance (requirements §7).
-        "complaint_response": times.get(Stage.ACCEPT),
-        "resolution": times.get(Stage.CLOSED),
-    }
-    now = timezone.now()
-    shifted = (
-        "started_at", "due_at", "warn_at", "escalate_at", "paused_at", "met_at", "warned_at",
-        "breached_at", "escalated_at", "ended_at",
-    )  # fmt: skip
-    for clock in Clock.objects.filter(ticket_id=complaint.ticket_id):
-        for name in shifted:
-            if getattr(clock, name) is not None:
-                setattr(clock, name, getattr(clock, name) + delta)
-        met_at = met_by.get(clock.metric)
-        if clock.state in ("met", "breached") and met_at is not None:
-            clock.met_at = met_at
-            if met_at > clock.due_at:
-                clock.state, clock.breached_at = "breached", clock.due_at
-            else:
-                clock.state, clock.breached_at = "met", None
-            clock.next_alert_at = None
-        elif clock.state == "running":
-            # Still running: the sweep warns or breaches it at its next run if it is late.
-            clock.next_alert_at = min(clock.warn_at, clock.due_at) if clock.warn_at > now else now
-        clock.save()
-
-
 @transaction.atomic
 def seed_complaints(
     *, customers: list[Customer], team: Team | None = None, seed: int = 20260101, months: int = 4
 ) -> list[Complaint]:
-    """Open and work 5–7 complaints a month over `months` months (the current one included)."""
+    """Open and work 5–7 complaints a month over `months` months (the current one included),
+    each step at its own past time."""
     rng = random.Random(seed)
     team = team or Team.objects.filter(name=COMPLAINT_TEAM).first()
     staff = {user.username: user for user in User.objects.filter(username__in=HANDLERS.values())}
     if not customers or len(staff) < len(set(HANDLERS.values())):
         return []
-    categories = {c.name_en: c for c in ComplaintCategory.objects.all()}
     now = timezone.now()
     this_month = Month.containing(now)
     first_month = this_month
     for _step in range(months - 1):
         first_month = first_month.previous
-    seeded: list[SeededComplaint] = []
+    with _time_machine().travel(now, tick=False) as traveller:
+        clock = DemoClock(traveller, rng, now)
+        complaints = _seed_months(first_month, this_month, clock, rng, customers, team, staff)
+    # The months already over get their stored analysis, as the monthly job would.
+    month = first_month
+    while month != this_month:
+        complaint_monthly_analysis_generate(month=month)
+        month = month.next
+    return complaints
+
+
+def _seed_months(first_month, this_month, clock, rng, customers, team, staff) -> list[Complaint]:
+    categories = {c.name_en: c for c in ComplaintCategory.objects.all()}
+    now = clock.now
+    complaints: list[Complaint] = []
     month = first_month
     severities = [Severity.URGENT, Severity.IMPORTANT, Severity.ROUTINE]
     index = 0
@@ -279,6 +209,7 @@ def seed_complaints(
             else:
                 target = Stage.CLOSED if rng.random() < 0.92 else Stage.FOLLOW_UP
                 opened_at = month.start + (month.end - month.start) * rng.uniform(0.02, 0.9)
+            clock.start(opened_at)
             complaint = services.complaint_open(
                 actor=handler,
                 subject=subject_en if english else subject_zh,
@@ -295,29 +226,28 @@ def seed_complaints(
             )
             cause = rng.choice(causes)
             durations = _stage_durations(rng, severity)
-            times: dict[str, datetime] = {}
             at = opened_at
             for stage in STAGE_ORDER[1 : STAGE_ORDER.index(target) + 1]:
                 previous, at = at, at + durations[stage]
                 if at > now:
                     at = previous + (now - previous) * 0.3
                 if stage == Stage.COMPENSATE and _compensate(
-                    complaint, handler, staff["manager"], rng, leave_pending=leave_pending
+                    complaint,
+                    handler,
+                    staff["manager"],
+                    rng,
+                    clock,
+                    (previous, at),
+                    leave_pending=leave_pending,
                 ):
                     break
+                clock.start(at)
                 _advance(complaint, handler, stage, rng, cause, english, at)
-                times[stage] = at
-            seeded.append(SeededComplaint(complaint, times))
-            _backdate(seeded[-1], opened_at)
+            complaints.append(complaint)
         if is_current:
             break
         month = month.next
-    # The months already over get their stored analysis, as the monthly job would.
-    month = first_month
-    while month != this_month:
-        complaint_monthly_analysis_generate(month=month)
-        month = month.next
-    return [item.complaint for item in seeded]
+    return complaints
 
 
 def seed_complaints_step(demo) -> None:

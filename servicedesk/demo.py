@@ -14,7 +14,8 @@ development task, and the services keep no hook for it.
 
 Other apps add their own demo data with `servicedesk.demo_steps.register_demo_step(step)`
 from their AppConfig.ready(); each step is called
-once per run with the `Demo` built here, at the real time.
+once per run with the `Demo` built here, at the real time; a step plays its own stories
+at past times with a DemoClock of its own (as the complaints step does).
 """
 
 import os

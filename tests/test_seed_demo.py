@@ -67,7 +67,7 @@ def test_seed_demo_builds_a_working_demo_once(db, client, settings, tmp_path, wo
     created = Ticket.objects.values_list("created_at", flat=True)
     assert (max(created) - min(created)).days >= 60  # history spread over ~90 days
 
-    # Each closed complaint's report was written again after the backdating: its stage
+    # Each closed complaint's report was written at its close, in the demo's past: its stage
     # times and its total are the demo's, not the seconds the seeding took; the worker
     # rendered its PDF from that HTML.
     closed_complaints = Complaint.objects.filter(stage=Stage.CLOSED).select_related("ticket")

@@ -6,6 +6,7 @@ earlier months are worked, each report is a PDF) — every stage and severity is
 """
 
 from django.db.models import Count
+from django.utils import timezone
 
 from complaints.demo import seed_complaints
 from complaints.models import (
@@ -18,6 +19,8 @@ from complaints.models import (
 )
 from staff.models import Role, StaffLevel
 from tests.factories import CustomerFactory, UserFactory
+from tickets.models import TicketEvent
+from tickets.sla.models import Clock
 
 MONTHS = 2
 
@@ -32,6 +35,7 @@ def test_the_demo_has_complaints_in_every_stage_and_severity_over_the_months_ask
     customers = [CustomerFactory(language="en" if n % 3 == 0 else "zh-hans") for n in range(12)]
 
     complaints = seed_complaints(customers=customers, team=team, seed=7, months=MONTHS)
+    now = timezone.now()
 
     # 5–7 a month before; in the current month one at every stage plus two awaiting approval.
     assert len(complaints) >= (MONTHS - 1) * 5 + len(STAGE_ORDER) + 2
@@ -53,3 +57,20 @@ def test_the_demo_has_complaints_in_every_stage_and_severity_over_the_months_ask
     assert figures["stage_average_minutes"]["accept"] is not None
     assert figures["sla"]["finished"] > 0
     assert 0 < figures["sla"]["met_rate"] <= 1
+
+    # Each story was played at its own past times: nothing was moved back afterwards, so the
+    # ticket, its creation event, its stage entries, its clocks and their plans agree.
+    for complaint in Complaint.objects.select_related("ticket"):
+        ticket = complaint.ticket
+        created = TicketEvent.objects.get(ticket=ticket, action="ticket.created")
+        assert created.created_at == ticket.created_at == complaint.opened_at < now
+        entries = list(complaint.entries.order_by("pk").values_list("created_at", flat=True))
+        assert entries == sorted(entries) and all(at <= now for at in entries)
+        if complaint.closed_at is not None:
+            assert complaint.closed_at == entries[-1]
+            assert complaint.reports.get().created_at == complaint.closed_at
+        clocks = Clock.objects.filter(ticket=ticket)
+        assert clocks.exists()
+        for clock in clocks:
+            first = clock.plans.order_by("planned_at", "pk").first()
+            assert first.planned_at == clock.started_at >= ticket.created_at
