@@ -23,15 +23,22 @@ OPEN = "('new', 'open', 'pending_customer', 'pending_internal')"
 OWED = "(c.state = 'running' OR (c.state = 'breached' AND c.met_at IS NULL))"
 
 
-def summary_of(ticket: str) -> str:
-    """The three summary values of the ticket row `ticket` (an alias), one SELECT each
-    (SQLite has no row-valued assignment); NULL/false unless the ticket is unresolved."""
-    scope = f"c.ticket_id = {ticket}.id AND {ticket}.status IN {OPEN}"
-    return (
-        f"next_due_at = (SELECT MIN(c.due_at) FROM sla_clock c WHERE {scope} AND {OWED}), "
-        f"next_warn_at = (SELECT MIN(c.warn_at) FROM sla_clock c WHERE {scope} AND {OWED}), "
-        f"sla_paused = EXISTS (SELECT 1 FROM sla_clock c WHERE {scope} AND c.state = 'paused')"
-    )
+def refresh_summaries(tickets: str) -> str:
+    """One UPDATE of the summary of the unresolved tickets whose ids `tickets` (a SELECT of
+    a ticket_id column) names: their clocks grouped once and joined, set-based. Correlated
+    subqueries per ticket let the planner, misled by stale statistics right after a bulk
+    load, scan every running clock once per ticket (quadratic: 19 s for 8,000 tickets)."""
+    return f"""
+UPDATE tickets_ticket t
+   SET next_due_at = s.due, next_warn_at = s.warn, sla_paused = s.paused
+  FROM (SELECT k.ticket_id,
+               MIN(c.due_at) FILTER (WHERE {OWED}) AS due,
+               MIN(c.warn_at) FILTER (WHERE {OWED}) AS warn,
+               COALESCE(bool_or(c.state = 'paused'), false) AS paused
+          FROM ({tickets}) k LEFT JOIN sla_clock c ON c.ticket_id = k.ticket_id
+         GROUP BY k.ticket_id) s
+ WHERE t.id = s.ticket_id AND t.status IN {OPEN}
+"""  # nosec B608 (built from this module's constants)
 
 
 def summary_changed(old: str, new: str) -> str:
@@ -47,7 +54,8 @@ def summary_changed(old: str, new: str) -> str:
 
 POSTGRESQL = [
     # The ticket row: a new ticket has no clocks yet; an update recomputes when the status
-    # changed or the summary is being written (by the clock triggers, or a stale save).
+    # changed or a write tries to set the summary (a stale save). What the clock trigger
+    # writes (one trigger deeper) is the summary just computed, and is kept.
     f"""
 CREATE OR REPLACE FUNCTION tickets_ticket_sla_summary() RETURNS trigger AS $$
 BEGIN
@@ -55,10 +63,10 @@ BEGIN
         NEW.next_due_at := NULL;
         NEW.next_warn_at := NULL;
         NEW.sla_paused := false;
-    ELSIF NEW.status IS DISTINCT FROM OLD.status
+    ELSIF pg_trigger_depth() = 1 AND (NEW.status IS DISTINCT FROM OLD.status
         OR NEW.next_due_at IS DISTINCT FROM OLD.next_due_at
         OR NEW.next_warn_at IS DISTINCT FROM OLD.next_warn_at
-        OR NEW.sla_paused IS DISTINCT FROM OLD.sla_paused THEN
+        OR NEW.sla_paused IS DISTINCT FROM OLD.sla_paused) THEN
         SELECT MIN(c.due_at) FILTER (WHERE {OWED}),
                MIN(c.warn_at) FILTER (WHERE {OWED}),
                COALESCE(bool_or(c.state = 'paused'), false)
@@ -69,7 +77,7 @@ BEGIN
     RETURN NEW;
 END;
 $$ LANGUAGE plpgsql;
-""",
+""",  # nosec B608 (built from this module's constants)
     """
 CREATE TRIGGER tickets_ticket_sla_summary
     BEFORE INSERT OR UPDATE ON tickets_ticket
@@ -80,22 +88,19 @@ CREATE TRIGGER tickets_ticket_sla_summary
 CREATE OR REPLACE FUNCTION sla_clock_sla_summary() RETURNS trigger AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        UPDATE tickets_ticket t SET {summary_of("t")}
-         WHERE t.status IN {OPEN} AND t.id IN (SELECT ticket_id FROM new_clocks);
+        {refresh_summaries("SELECT DISTINCT ticket_id FROM new_clocks")};
     ELSIF TG_OP = 'DELETE' THEN
-        UPDATE tickets_ticket t SET {summary_of("t")}
-         WHERE t.status IN {OPEN} AND t.id IN (SELECT ticket_id FROM old_clocks);
+        {refresh_summaries("SELECT DISTINCT ticket_id FROM old_clocks")};
     ELSE
-        UPDATE tickets_ticket t SET {summary_of("t")}
-         WHERE t.status IN {OPEN} AND t.id IN (
-            SELECT n.ticket_id FROM new_clocks n JOIN old_clocks o ON o.id = n.id
-             WHERE {summary_changed("o", "n").replace(" IS NOT ", " IS DISTINCT FROM ")}
-         );
+        {refresh_summaries(
+            "SELECT DISTINCT n.ticket_id FROM new_clocks n JOIN old_clocks o ON o.id = n.id"
+            f" WHERE {summary_changed('o', 'n').replace(' IS NOT ', ' IS DISTINCT FROM ')}"
+        )};
     END IF;
     RETURN NULL;
 END;
 $$ LANGUAGE plpgsql;
-""",
+""",  # nosec B608 (built from this module's constants)
     """
 CREATE TRIGGER sla_clock_sla_summary_insert
     AFTER INSERT ON sla_clock REFERENCING NEW TABLE AS new_clocks
@@ -123,7 +128,7 @@ POSTGRESQL_DROP = [
 ]
 
 # Every unresolved ticket's summary from its clocks (the others keep NULL/false).
-BACKFILL = f"UPDATE tickets_ticket SET {summary_of('tickets_ticket')} WHERE status IN {OPEN}"
+BACKFILL = refresh_summaries(f"SELECT id AS ticket_id FROM tickets_ticket WHERE status IN {OPEN}")
 
 
 def create_triggers(apps, schema_editor):
