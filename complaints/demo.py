@@ -3,7 +3,7 @@ of history, compensation waiting for approval, and a stored monthly analysis.
 
 Every change goes through the complaint services (so entries, audit events, SLA clocks,
 reports and outbox rows are the real ones), each at its own past time under the tickets
-demo's controlled clock (servicedesk.demo.DemoClock, time-machine): opened over the months,
+demo's controlled clock (tickets.demo_clock.DemoClock, time-machine): opened over the months,
 accepted, investigated, negotiated, compensated, followed up and closed hours later.
 Nothing is moved back afterwards: the complaint, its ticket, its stage entries, its
 append-only audit events, its SLA clocks and their plan rows agree as the services wrote
@@ -19,8 +19,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from customers.models import Customer
-from servicedesk.demo import DemoClock, _time_machine
 from staff.models import Team
+from tickets.demo_clock import DemoClock, time_machine_or_error
 
 from . import services
 from .analysis import Month, complaint_monthly_analysis_generate
@@ -163,7 +163,7 @@ def seed_complaints(
     first_month = this_month
     for _step in range(months - 1):
         first_month = first_month.previous
-    with _time_machine().travel(now, tick=False) as traveller:
+    with time_machine_or_error().travel(now, tick=False) as traveller:
         clock = DemoClock(traveller, rng, now)
         complaints = _seed_months(first_month, this_month, clock, rng, customers, team, staff)
     # The months already over get their stored analysis, as the monthly job would.

@@ -23,13 +23,11 @@ import random
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
-from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 
@@ -56,6 +54,7 @@ from servicedesk.demo_data import (
 from servicedesk.demo_steps import DEMO_STEPS
 from staff.models import Role, StaffApprovalLimit, StaffProfile, Team
 from tickets import services
+from tickets.demo_clock import DemoClock, time_machine_or_error
 from tickets.models import (
     CannedReply,
     Category,
@@ -65,22 +64,8 @@ from tickets.models import (
     Status,
     Ticket,
 )
-from tickets.sla.defaults import CN_TIME_ZONE
 
 User = get_user_model()
-CN_ZONE = ZoneInfo(CN_TIME_ZONE)
-
-
-def _time_machine():
-    try:
-        import time_machine
-    except ImportError:
-        raise ImproperlyConfigured(
-            "seed_demo plays the demo tickets at past times with time-machine, a development "
-            "dependency: install the project with its dev extras (pip install '.[dev]', as "
-            "`make install` does)."
-        ) from None
-    return time_machine
 
 
 # ---- staff ------------------------------------------------------------------------------------
@@ -134,7 +119,7 @@ def seed_demo(
 ) -> Demo:
     """Build (or refresh) the demo organisation and add `ticket_count` worked tickets."""
     progress = progress or (lambda _what, _done, _total: None)
-    time_machine = _time_machine()
+    time_machine = time_machine_or_error()
     demo = Demo(rng=random.Random(seed), history_months=history_months)
     _seed_staff(demo)
     _seed_customers(demo)
@@ -247,46 +232,6 @@ AGE_HOURS = {
     Status.RESOLVED: (2 * 24, 21 * 24),
     Status.CLOSED: (4 * 24, 90 * 24),
 }
-WORKDAY_HOURS = (9, 18)  # the CN working calendar's day (tickets.sla.defaults)
-
-
-class DemoClock:
-    """The time the services see while a ticket's story is played: `timezone.now()`,
-    `date.today()` and every auto_now field read it, so the ticket, its messages, its
-    audit events, its SLA clocks and their plan rows carry the story's times exactly as
-    the services write them at that moment. Never later than the real `now`."""
-
-    def __init__(self, traveller, rng: random.Random, now):
-        self.traveller, self.rng, self.now = traveller, rng, now
-        self.at = now
-
-    def start(self, at) -> None:
-        self.at = min(at, self.now)
-        self.traveller.move_to(self.at)
-
-    def after(self, delay: timedelta, *, working: bool = True) -> None:
-        """The next step, `delay` later (an agent's step waits for working hours). A step
-        that would fall after the real now happens somewhere between the last one and now."""
-        at = self.at + delay
-        if working:
-            at = _working_time(at, self.rng)
-        if at > self.now:
-            at = self.at + (self.now - self.at) * self.rng.uniform(0.2, 0.6)
-        self.at = at
-        self.traveller.move_to(at)
-
-
-def _working_time(at, rng: random.Random):
-    """`at` if the CN working day is on, else a little after the next one begins."""
-    local = timezone.localtime(at, CN_ZONE)
-    start, end = WORKDAY_HOURS
-    if local.weekday() < 5 and start <= local.hour < end:
-        return at
-    day = local.date() if local.hour < start else local.date() + timedelta(days=1)
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    opening = datetime.combine(day, time(start), tzinfo=CN_ZONE)
-    return opening + timedelta(minutes=rng.uniform(2, 75))
 
 
 def _reply_delay(rng: random.Random, channel: str) -> timedelta:
