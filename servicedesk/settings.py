@@ -459,6 +459,9 @@ LOGGING = {
     "loggers": {"django.request": {"filters": ["refusal"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+if CELERY_BROKER_URL == "filesystem://":
+    # The embedded broker has no host by design; kombu would warn of it on every publish.
+    LOGGING["loggers"]["kombu.connection"] = {"level": "ERROR"}
 
 # Service plans (plans/): the working calendar of plan tasks and of the case owners'
 # daily digest (by name), and how long a customer's acceptance link stays valid.
