@@ -105,6 +105,13 @@ def create_triggers(apps, schema_editor):
     # SQLite: tickets/sla/sqlite_triggers.py installs its triggers after every migrate.
     if schema_editor.connection.vendor != "postgresql":
         return
+    # The backfill runs before the triggers exist (each clock written once, not twice):
+    # writers of tickets and customers wait until both are in place, so no change of a
+    # team, priority, channel or tier slips between them (sla_clock itself is locked by
+    # this migration's AddField until it commits).
+    schema_editor.execute(
+        "LOCK TABLE tickets_ticket, customers_customer IN SHARE ROW EXCLUSIVE MODE", params=None
+    )
     schema_editor.execute(POSTGRESQL_BACKFILL, params=None)
     for statement in POSTGRESQL:
         schema_editor.execute(statement, params=None)
