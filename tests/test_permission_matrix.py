@@ -107,7 +107,7 @@ PAGES: dict[str, tuple] = {
     "sla:dashboard": ("login", 403, 200, 200, 200),
     "sla:export": ("login", 403, 200, 200, 200),
     "sla:live": ("login", 403, 200, 200, 200),
-    "sla:reassign": ("login", 403, "POST 302", "POST 302", "POST 302"),
+    "sla:reassign": ("login", 403, 200, 200, 200),
     "tickets:assign": ("login", "POST 422", "POST 422", "POST 422", "POST 422"),
     "tickets:attachment": ("login", 200, 200, 200, 200),
     "tickets:bulk": ("login", "POST 302", "POST 302", "POST 302", "POST 302"),

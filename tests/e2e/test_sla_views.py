@@ -120,6 +120,37 @@ def test_a_manager_sees_the_dashboard_with_the_at_risk_list_and_the_outcomes(
     ).to_be_visible()
 
 
+def test_a_manager_reassigns_an_at_risk_ticket_from_the_dashboard_without_a_reload(
+    live_server, page, log_in, complaints_team
+):
+    UserFactory(username="zhou.min", role=Role.MANAGER)
+    UserFactory(
+        username="li.lei", first_name="Lei", last_name="Li", teams=[complaints_team["team"]]
+    )
+    with time_machine.travel(timezone.now() - timedelta(minutes=55)):
+        late = open_complaint(complaints_team, "Fridge is far too loud")
+    sla_sweep(now=timezone.now())
+
+    log_in(page, "zhou.min")
+    page.goto(f"{live_server.url}/sla/")
+    page.evaluate("window.noReload = 'still the same page'")
+    row = page.locator("section.sla-list-at-risk tbody tr", has_text=late.ticket.reference)
+    expect(row.locator("td.assignee")).to_have_text("Unassigned")
+    expect(row.locator("select")).to_have_count(0)  # the choices come when asked for
+
+    row.get_by_role("link", name=f"Reassign {late.ticket.reference}").click()
+    choices = row.get_by_label(f"Reassign {late.ticket.reference} to")
+    expect(choices).to_be_focused()
+    choices.select_option(label="Lei Li")
+    row.get_by_role("button", name="Reassign").click()
+
+    expect(page.get_by_role("status")).to_have_text(f"{late.ticket.reference} reassigned.")
+    expect(row.locator("td.assignee")).to_have_text("Lei Li")
+    assert page.evaluate("window.noReload") == "still the same page"
+    late.ticket.refresh_from_db()
+    assert late.ticket.assignee.username == "li.lei"
+
+
 def test_an_agent_may_not_open_the_sla_dashboard(live_server, page, log_in, complaints_team):
     log_in(page, "wang.fang")
     expect(page.locator(".main-nav")).not_to_contain_text("SLA")

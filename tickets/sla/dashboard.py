@@ -172,23 +172,6 @@ def tickets_breached(*, user, filters: DashboardFilters = NO_FILTERS, limit: int
     )
 
 
-def assignable_by_team(clocks: list[Clock]) -> dict[int, list]:
-    """The active members of the listed tickets' teams, per team id (one query): the
-    choices of the lists' reassign buttons (the assign service still checks each choice)."""
-    team_ids = {clock.ticket.team_id for clock in clocks if clock.ticket.team_id}
-    if not team_ids:
-        return {}
-    memberships = (
-        Team.members.through.objects.filter(team_id__in=team_ids, user__is_active=True)
-        .select_related("user")
-        .order_by("user__username")
-    )
-    members: dict[int, list] = {team_id: [] for team_id in team_ids}
-    for membership in memberships:
-        members[membership.team_id].append(membership.user)
-    return members
-
-
 # --- outcomes over a period ----------------------------------------------------------------
 
 

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from servicedesk.exceptions import ServiceDeskError
 from tickets.forms import AssignForm, add_service_error
@@ -26,7 +26,6 @@ from . import charts, tables
 from .apps import DASHBOARD_PERMISSION
 from .dashboard import (
     DIMENSIONS,
-    assignable_by_team,
     backlog_age,
     pause_time_by_agent,
     sla_live_counts,
@@ -68,7 +67,6 @@ def _live_context(request, form: DashboardPeriodForm) -> dict:
             },
         ],
         "int_column": tables.Column("", "int"),
-        "members": assignable_by_team(breached + at_risk),
         "can_reassign": request.user.has_perm(CHANGE_PERMISSION),
         "query": urlencode(filters.as_query()),
         "refresh_seconds": settings.SLA_DASHBOARD_REFRESH_SECONDS,
@@ -202,12 +200,21 @@ def export(request, name: str):
 
 @login_required
 @permission_required(DASHBOARD_PERMISSION, raise_exception=True)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def reassign(request, reference: str):
-    """Reassign a listed ticket in one click, through the ticket assign service."""
+    """Reassign a listed ticket through the ticket assign service. GET: the choices, the
+    ticket's team's members, read only when asked for (htmx puts them in the row; without
+    script they are a page of their own); the lists would otherwise carry every team's
+    members in every row. POST: the reassignment."""
     if not request.user.has_perm(CHANGE_PERMISSION):
         raise PermissionDenied
     ticket = ticket_for_user(request.user, reference)
+    if request.method == "GET":
+        form = AssignForm(ticket=ticket, auto_id=f"id_reassign_{ticket.pk}_%s")
+        form.fields["assignee"].widget.attrs["autofocus"] = True
+        context = {"ticket": ticket, "form": form, "query": _export_query(request)}
+        template = "sla/_reassign.html" if request.htmx else "sla/reassign.html"
+        return render(request, template, context)
     form = AssignForm(request.POST, ticket=ticket)
     if form.is_valid():
         try:

@@ -5,7 +5,7 @@ from datetime import timedelta
 from django import template
 from django.utils import numberformat, timezone
 from django.utils.formats import date_format, get_format
-from django.utils.html import conditional_escape, escape, format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -110,24 +110,6 @@ def table_rows(table) -> SafeString:
         for row in table.rows
     ]
     return mark_safe("\n    ".join(rows))  # noqa: S308 — every cell escaped above  # nosec B308 B703
-
-
-@register.simple_tag
-def member_options(members, selected_id) -> SafeString:
-    """The <option>s of a reassign list, each member by full name (else username), the
-    current assignee selected: a dozen or so a listed ticket, a hundred tickets a page."""
-    options = [
-        f'<option value="{member.pk}"{" selected" if member.pk == selected_id else ""}>'
-        f"{escape(member.get_full_name() or member.get_username())}</option>"
-        for member in members
-    ]
-    return mark_safe("".join(options))  # noqa: S308 — every name escaped above  # nosec B308 B703
-
-
-@register.filter
-def members_of(members: dict, team_id):
-    """The reassign choices of a listed ticket's team (see assignable_by_team)."""
-    return members.get(team_id, [])
 
 
 @register.simple_tag
