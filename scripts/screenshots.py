@@ -75,6 +75,8 @@ def shoot(browser, base: str, language: str) -> None:
                 page.wait_for_load_state("networkidle")
             else:
                 page.goto(f"{base}/sla/")
+                # The period's figures arrive by requests of their own.
+                page.wait_for_function("!document.querySelector('[data-figure-pending]')")
             page.wait_for_timeout(1500)  # countdowns have ticked, htmx has settled
             path = OUT / f"{name}-{suffix}.png"
             page.screenshot(path=str(path), full_page=name != "dashboard")

@@ -21,6 +21,7 @@ from staff.models import Role
 from tests.factories import CustomerFactory, TeamFactory, UserFactory
 from tickets import services as tickets
 from tickets.models import Channel
+from tickets.sla.views import FIGURES
 
 from .test_i18n import compiled_catalogues  # noqa: F401  (fixture)
 
@@ -164,6 +165,8 @@ def main_pages(desk) -> dict[str, str]:
         "approvals": reverse("complaints:approvals"),
         "reply scripts": reverse("complaints:scripts"),
         "SLA dashboard": reverse("sla:dashboard"),
+        # Its period figures, each read by a request of its own (here as its page).
+        **{f"SLA {name}": reverse("sla:figure", args=[name]) for name in FIGURES},
         "customers": reverse("customers:list"),
         "customer profile": reverse("customers:profile", args=[desk["customer"].pk]),
         "care tasks": reverse("care:tasks"),

@@ -106,6 +106,7 @@ PAGES: dict[str, tuple] = {
     "set_language": (302, 302, 302, 302, 302),
     "sla:dashboard": ("login", 403, 200, 200, 200),
     "sla:export": ("login", 403, 200, 200, 200),
+    "sla:figure": ("login", 403, 200, 200, 200),
     "sla:live": ("login", 403, 200, 200, 200),
     "sla:reassign": ("login", 403, 200, 200, 200),
     "tickets:assign": ("login", "POST 422", "POST 422", "POST 422", "POST 422"),
@@ -288,7 +289,8 @@ def page_arguments(name, pattern, world) -> dict:
         "script_id": world.script.pk,
         "month": 11 if name == "quality:coaching_plan" else "2026-11",
         "version": 1,
-        "name": "breached",  # an SLA dashboard export
+        # An SLA dashboard export, or one of the dashboard's period figures.
+        "name": "trend" if name == "sla:figure" else "breached",
         "task_id": world.plan.tasks.first().pk if world.plan else 0,
         "measure_id": world.measure.pk if world.measure else 0,
         "token": (

@@ -141,6 +141,7 @@ def test_the_queue_keeps_its_sla_column_and_the_dashboard_charts_fit_a_phone(
     fits_the_screen(phone)
 
     phone.goto(f"{live_server.url}/sla/")
+    expect(phone.locator("[data-figure-pending]")).to_have_count(0)  # every figure is in
     charts = phone.locator("svg.sla-chart")
     expect(charts.first).to_be_visible()
     for index in range(charts.count()):

@@ -12,6 +12,7 @@ from tickets.sla.response_times import response_times
 from tickets.sla.sweep import sla_sweep
 
 from .conftest import shanghai
+from .dashboard_page import FIGURE_QUERIES, figure_urls, with_figures
 
 MARCH = Period(start=shanghai(2026, 3, 1), end=shanghai(2026, 4, 1))
 DIMENSIONS = ("team", "priority", "tier", "channel")
@@ -101,12 +102,10 @@ def test_supervisors_see_their_teams_figures_only(
 # - the request: session 1, user 1, the user's and the groups' permissions 2;
 # - the live part: breached clocks 1, at-risk clocks 1, the open, at-risk and breached
 #   ticket counts 1 (the reassign choices are read when a row asks for them);
-# - the period's figures: outcomes by team, priority, tier and channel in one pass 1 and
-#   the names of their teams 1, trend (created, resolved, breached) 3, open tickets by age
-#   1, response times 1, pause time per agent 1;
 # - the team filter's choices 1.
+# The period's figures are requests of their own (dashboard_page.FIGURE_QUERIES).
 # No page notice reads anything in March: the calendar warning starts on 1 November.
-DASHBOARD_PAGE_QUERIES = 4 + 3 + 8 + 1
+DASHBOARD_PAGE_QUERIES = 4 + 3 + 1
 
 
 @pytest.mark.parametrize("count", [1, 12])
@@ -121,7 +120,8 @@ def test_the_dashboard_page_shows_every_widget_to_a_manager(
             reverse("sla:dashboard"), {"date_from": "2026-03-01", "date_to": "2026-03-31"}
         )
     assert response.status_code == 200
-    html = response.content.decode()
+    assert list(figure_urls(response.content.decode())) == list(FIGURE_QUERIES)
+    html = with_figures(client, response.content.decode(), django_assert_num_queries)
     for heading in (
         "At risk now",
         "Time to first response and to resolution",
@@ -144,6 +144,33 @@ def test_a_reversed_period_is_refused_with_a_message_next_to_the_field(client, m
 def test_agents_cannot_open_the_dashboard(client, agent):
     client.force_login(agent)
     assert client.get(reverse("sla:dashboard")).status_code == 403
+    assert client.get(reverse("sla:figure", args=["times"])).status_code == 403
+
+
+def test_a_figure_asked_for_a_bad_period_or_by_no_name_is_refused(client, manager, db):
+    client.force_login(manager)
+    reversed_period = {"date_from": "2026-03-31", "date_to": "2026-03-01"}
+    bad = client.get(reverse("sla:figure", args=["trend"]), reversed_period, HTTP_HX_REQUEST="1")
+    assert bad.status_code == 422
+    assert "The start date must not be after the end date." in bad.content.decode()
+    assert client.get(reverse("sla:figure", args=["nothing"])).status_code == 404
+    # A reversed period shows its error on the page, which asks for no figure.
+    page = client.get(reverse("sla:dashboard"), reversed_period)
+    assert figure_urls(page.content.decode()) == {}
+
+
+def test_without_script_a_figure_is_a_page_of_its_own(client, manager, db):
+    client.force_login(manager)
+    page = client.get(
+        reverse("sla:dashboard"), {"date_from": "2026-03-01", "date_to": "2026-03-31"}
+    )
+    html = page.content.decode()
+    assert "<noscript>" in html
+    url = figure_urls(html)["backlog"]
+    assert "date_from=2026-03-01" in url  # the figure keeps the period and filters
+    alone = client.get(url)
+    assert alone.status_code == 200
+    assert "<html" in alone.content.decode() and "Open tickets by age" in alone.content.decode()
 
 
 def test_the_ticket_page_and_the_api_list_the_same_clocks_in_the_same_order(

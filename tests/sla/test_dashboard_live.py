@@ -28,6 +28,7 @@ from tickets.sla.response_times import Percentile, percentile_by_offset, respons
 from tickets.sla.sweep import sla_sweep
 
 from .conftest import shanghai
+from .dashboard_page import with_figures
 from .test_dashboard import DASHBOARD_PAGE_QUERIES
 
 MARCH = Period(start=shanghai(2026, 3, 1), end=shanghai(2026, 4, 1))
@@ -303,7 +304,7 @@ def test_the_page_shows_counts_lists_trend_and_percentiles_with_filters(
     with django_assert_num_queries(DASHBOARD_PAGE_QUERIES):
         response = client.get(reverse("sla:dashboard"), query)
     assert response.status_code == 200
-    html = response.content.decode()
+    html = with_figures(client, response.content.decode(), django_assert_num_queries)
     for text in ("Breached now", "At risk now", "Median", "95th percentile", "Open tickets by age"):
         assert text in html
     assert 'data-count="breached">1<' in html

@@ -74,37 +74,51 @@ def _live_context(request, form: DashboardPeriodForm) -> dict:
     }
 
 
-def _period_tables(request, form: DashboardPeriodForm) -> dict:
-    """Every figure over the period, each as a table (and the charts drawn from them)."""
-    period, filters, step = form.period(), form.filters(), form.trend_step()
-    user = request.user
-    outcomes = sla_outcomes(period=period, user=user, filters=filters)
-    trend = sla_trend(period=period, user=user, step=step, filters=filters)
-    backlog = backlog_age(user=user, filters=filters)
-    times = response_times(period=period, user=user, filters=filters)
+def _trend_figure(request, form: DashboardPeriodForm) -> dict:
+    step = form.trend_step()
+    trend = sla_trend(period=form.period(), user=request.user, step=step, filters=form.filters())
+    return {"table": tables.trend_table(step, trend), "chart": charts.trend_chart(trend)}
+
+
+def _backlog_figure(request, form: DashboardPeriodForm) -> dict:
+    backlog = backlog_age(user=request.user, filters=form.filters())
+    return {"table": tables.backlog_table(backlog), "chart": charts.count_chart(backlog)}
+
+
+def _times_figure(request, form: DashboardPeriodForm) -> dict:
+    times = response_times(period=form.period(), user=request.user, filters=form.filters())
+    return {
+        "table": tables.response_times_table(times),
+        "first_response_chart": charts.count_chart(times.first_response.buckets),
+        "resolution_chart": charts.count_chart(times.resolution.buckets),
+        "distribution": tables.distribution_table(times),
+    }
+
+
+def _outcomes_figure(request, form: DashboardPeriodForm) -> dict:
+    outcomes = sla_outcomes(period=form.period(), user=request.user, filters=form.filters())
     return {
         "outcomes": [
-            {
-                "table": tables.outcome_table(dimension, rows),
-                "chart": charts.outcome_chart(rows),
-            }
+            {"table": tables.outcome_table(dimension, rows), "chart": charts.outcome_chart(rows)}
             for dimension, rows in outcomes.items()
-        ],
-        "trend": {"table": tables.trend_table(step, trend), "chart": charts.trend_chart(trend)},
-        "backlog": {
-            "table": tables.backlog_table(backlog),
-            "chart": charts.count_chart(backlog),
-        },
-        "times": {
-            "table": tables.response_times_table(times),
-            "first_response_chart": charts.count_chart(times.first_response.buckets),
-            "resolution_chart": charts.count_chart(times.resolution.buckets),
-            "distribution": tables.distribution_table(times),
-        },
-        "pauses": tables.pauses_table(
-            pause_time_by_agent(period=period, user=user, filters=filters)
-        ),
+        ]
     }
+
+
+def _pauses_figure(request, form: DashboardPeriodForm) -> dict:
+    pauses = pause_time_by_agent(period=form.period(), user=request.user, filters=form.filters())
+    return {"table": tables.pauses_table(pauses)}
+
+
+# The period's figures, in the page's order: each is read by its own request once the page
+# is shown (see `figure`), so the live part comes first and the figures in parallel.
+FIGURES = {
+    "trend": _trend_figure,
+    "backlog": _backlog_figure,
+    "times": _times_figure,
+    "outcomes": _outcomes_figure,
+    "pauses": _pauses_figure,
+}
 
 
 def _export_query(request) -> str:
@@ -117,11 +131,14 @@ def _export_query(request) -> str:
 def dashboard(request):
     form = DashboardPeriodForm.from_query(request.GET)
     valid = form.is_valid()
-    context = {"form": form, "export_query": _export_query(request), **_live_context(request, form)}
-    if not valid:
-        return render(request, "sla/dashboard.html", context, status=INVALID)
-    context.update(_period_tables(request, form))
-    return render(request, "sla/dashboard.html", context)
+    context = {
+        "form": form,
+        "export_query": _export_query(request),
+        # An invalid period shows its error and no figures.
+        "figures": list(FIGURES) if valid else [],
+        **_live_context(request, form),
+    }
+    return render(request, "sla/dashboard.html", context, status=200 if valid else INVALID)
 
 
 @login_required
@@ -132,6 +149,25 @@ def live(request):
     form = DashboardPeriodForm.from_query(request.GET)
     form.is_valid()  # an invalid filter is ignored here; the full page shows its error
     return render(request, "sla/_live.html", _live_context(request, form))
+
+
+@login_required
+@permission_required(DASHBOARD_PERMISSION, raise_exception=True)
+@require_GET
+def figure(request, name: str):
+    """One of the period's figures (FIGURES), for the period and filters of the query: the
+    dashboard's htmx fetches each into its place; without script it is a page of its own."""
+    if name not in FIGURES:
+        raise Http404
+    form = DashboardPeriodForm.from_query(request.GET)
+    if not form.is_valid():  # the dashboard shows the error and asks for no figure
+        return render(request, "sla/_figure_invalid.html", {"form": form}, status=INVALID)
+    context = {"name": name, "export_query": _export_query(request)}
+    context.update(FIGURES[name](request, form))
+    fragment = f"sla/_figure_{name}.html"
+    if request.htmx:
+        return render(request, fragment, context)
+    return render(request, "sla/figure.html", {**context, "fragment": fragment})
 
 
 def _period_figure(name: str, request, form: DashboardPeriodForm) -> tables.Table | None:
