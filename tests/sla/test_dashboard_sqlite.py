@@ -30,7 +30,7 @@ SCRIPT = textwrap.dedent(
     from tests.factories import UserFactory
     from tickets import services as tickets
     from tickets.models import Status
-    from tickets.sla.dashboard import Period, backlog_age, sla_trend
+    from tickets.sla.dashboard import Period, backlog_age, sla_outcomes, sla_outcomes_by, sla_trend
     from tickets.sla.response_times import response_times
 
     shanghai = ZoneInfo("Asia/Shanghai")
@@ -61,17 +61,25 @@ SCRIPT = textwrap.dedent(
     weeks = sla_trend(period=march, user=manager, step="week")
     assert [w.created for w in weeks] == [0, 10, 0, 0, 0, 0], weeks
     assert sum(b.count for b in backlog_age(user=manager)) == 0
+    outcomes = sla_outcomes(period=march, user=manager)  # one statement, summed by SQLite
+    assert [row.label for row in outcomes["team"]] == ["Support"], outcomes
+    for dimension, rows in outcomes.items():
+        assert rows == sla_outcomes_by(dimension, period=march, user=manager), dimension
 
     client = Client(SERVER_NAME="127.0.0.1", HTTP_ACCEPT_LANGUAGE="en")
     client.force_login(manager)
     page = client.get("/sla/", {"date_from": "2026-03-01", "date_to": "2026-03-31"})
     assert page.status_code == 200, page.status_code
-    times = client.get(
-        "/sla/figures/times/", {"date_from": "2026-03-01", "date_to": "2026-03-31"},
-        HTTP_HX_REQUEST="true",
-    )
-    assert times.status_code == 200, times.status_code
-    html = page.content.decode() + times.content.decode()
+    html = page.content.decode()
+    for name in ("trend", "backlog", "times", "outcomes", "pauses"):
+        figure = client.get(
+            f"/sla/figures/{name}/",
+            {"date_from": "2026-03-01", "date_to": "2026-03-31"},
+            HTTP_HX_REQUEST="true",
+        )
+        assert figure.status_code == 200, (name, figure.status_code)
+        html += figure.content.decode()
+    assert "Outcomes by Team" in html and "Support" in html, html[-3000:]
     assert "9 min 06 s" in html and "Percentiles need PostgreSQL" not in html
     print("embedded dashboard ok")
     """
