@@ -17,7 +17,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "screenshots"
@@ -76,7 +76,7 @@ def shoot(browser, base: str, language: str) -> None:
             else:
                 page.goto(f"{base}/sla/")
                 # The period's figures arrive by requests of their own.
-                page.wait_for_function("!document.querySelector('[data-figure-pending]')")
+                expect(page.locator("[data-figure-pending]")).to_have_count(0)
             page.wait_for_timeout(1500)  # countdowns have ticked, htmx has settled
             path = OUT / f"{name}-{suffix}.png"
             page.screenshot(path=str(path), full_page=name != "dashboard")

@@ -100,7 +100,14 @@ def main_navigation(context):
             link["active"] = link is best
     primary = [link for link in links if not link["secondary"]]
     secondary = [link for link in links if link["secondary"]]
-    return {"links": primary + secondary, "primary": primary, "secondary": secondary}
+    # The bar holds what fits beside the language switch and the user's name from the
+    # width where it replaces the menu button (desk.css); a manager's further daily pages
+    # go first under "More", before the rarely used ones.
+    in_bar, overflow = primary[:BAR_LINKS], primary[BAR_LINKS:]
+    return {"links": primary + secondary, "primary": in_bar, "secondary": overflow + secondary}
+
+
+BAR_LINKS = 6
 
 
 # Warnings for the people who must act on them, shown above the queue and the dashboard:

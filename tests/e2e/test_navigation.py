@@ -131,6 +131,34 @@ def test_each_role_sees_only_its_pages_and_the_administrator_reaches_the_admin(
     phone.wait_for_url(lambda url: "/admin/" in url)
 
 
+@pytest.mark.parametrize("width", [1201, 1366])
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_on_a_desktop_the_bar_holds_a_managers_links_without_overlap(
+    live_server, browser, log_in, people, width, language
+):
+    context = browser.new_context(locale="en-US", viewport={"width": width, "height": 800})
+    context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    page = context.new_page()
+    try:
+        log_in(page, "zhou.min")
+        page.goto(f"{live_server.url}/sla/")
+        expect(page.locator("details.nav-menu")).to_be_hidden()
+        links = page.locator(".nav-wide > li")
+        expect(links.last).to_be_visible()
+        end = page.locator(".topbar-end").bounding_box()
+        for index in range(links.count()):
+            box = links.nth(index).bounding_box()
+            assert box["x"] + box["width"] <= end["x"], (width, language, index)
+        # The pages that do not fit are under "More", and reachable from there.
+        page.locator("details.nav-more summary").click()
+        more = page.locator("details.nav-more .nav-dropdown a")
+        expect(more.first).to_be_visible()
+        assert more.count() >= 1
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+    finally:
+        context.close()
+
+
 def test_the_queue_keeps_its_sla_column_and_the_dashboard_charts_fit_a_phone(
     live_server, phone, log_in, people
 ):
