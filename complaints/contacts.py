@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from servicedesk.exceptions import ValidationError
 from tickets.audit import record_event
+from tickets.services import ticket_first_response_record
 from tickets.sla import services as sla
 
 from .models import Complaint, ComplaintContact, Stage, StageEntry
@@ -99,6 +100,7 @@ def contact_write(
         field="contact",
         after=contact_snapshot(contact),
     )
+    ticket_first_response_record(ticket=complaint.ticket, at=contacted_at)
     sla.sla_complaint_contact(
         ticket=complaint.ticket, contacted_at=contacted_at, answered_at=answered_at, actor=actor
     )

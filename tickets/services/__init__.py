@@ -7,7 +7,13 @@ The verbs live in one module per concept (intake, handling, conversation); calle
 them as `services.ticket_<verb>`, the one name this package gives them.
 """
 
-from .conversation import ticket_attach, ticket_customer_message, ticket_note, ticket_reply
+from .conversation import (
+    ticket_attach,
+    ticket_customer_message,
+    ticket_first_response_record,
+    ticket_note,
+    ticket_reply,
+)
 from .handling import (
     StatusGuard,
     register_status_guard,
@@ -31,6 +37,7 @@ __all__ = [
     "ticket_change_status",
     "ticket_create",
     "ticket_customer_message",
+    "ticket_first_response_record",
     "ticket_is_open",
     "ticket_note",
     "ticket_reply",

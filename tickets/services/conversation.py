@@ -5,6 +5,7 @@ attachments.
 import hashlib
 import mimetypes
 from collections.abc import Sequence
+from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
@@ -141,6 +142,18 @@ def ticket_note(*, ticket: Ticket, actor, body: str) -> TicketMessage:
         after["mentioned"] = [_person(user) for user in message.mentions.notified]
     record_event(ticket, actor, EventAction.NOTED, after=after)
     return message
+
+
+@transaction.atomic
+def ticket_first_response_record(*, ticket: Ticket, at: datetime) -> None:
+    """A first response made other than by a reply: a complaint's first contact, by phone
+    or in person. The ticket's first_response_at is the earliest of its replies and such
+    contacts, so the dashboard's time to first response counts complaints too. The caller
+    writes the audit event of the contact itself; this is one more fact of it."""
+    ticket = _lock(ticket)
+    if ticket.first_response_at is None or at < ticket.first_response_at:
+        ticket.first_response_at = at
+        _touch(ticket, "first_response_at")
 
 
 @transaction.atomic
