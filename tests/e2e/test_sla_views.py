@@ -151,6 +151,34 @@ def test_a_manager_reassigns_an_at_risk_ticket_from_the_dashboard_without_a_relo
     assert late.ticket.assignee.username == "li.lei"
 
 
+def test_a_figure_that_fails_to_load_says_so_and_loads_on_retry(
+    live_server, page, log_in, complaints_team
+):
+    UserFactory(username="zhou.min", role=Role.MANAGER)
+    open_complaint(complaints_team, "Fridge is far too loud")
+    failing = {"times": True}
+
+    def first_time_a_server_error(route):
+        if failing["times"]:
+            failing["times"] = False
+            route.fulfill(status=502, body="bad gateway")
+        else:
+            route.continue_()
+
+    page.route("**/sla/figures/times/**", first_time_a_server_error)
+    log_in(page, "zhou.min")
+    page.goto(f"{live_server.url}/sla/")
+    failed = page.locator('[data-figure-failed="times"]')
+    expect(failed.get_by_role("alert")).to_contain_text("This figure could not be loaded.")
+    # The other figures came in all the same.
+    expect(page.locator("[data-figure-pending]")).to_have_count(1)
+    failed.get_by_role("button", name="Try again").click()
+    expect(page.locator("[data-figure-pending]")).to_have_count(0)
+    expect(
+        page.get_by_role("heading", name="Time to first response and to resolution")
+    ).to_be_visible()
+
+
 def test_an_agent_may_not_open_the_sla_dashboard(live_server, page, log_in, complaints_team):
     log_in(page, "wang.fang")
     expect(page.locator(".main-nav")).not_to_contain_text("SLA")

@@ -10,3 +10,28 @@ document.addEventListener("htmx:beforeRequest", function (event) {
     event.preventDefault();
   }
 });
+
+// A period figure whose request failed (a server error, the network gone) says so and
+// offers to ask again, instead of "Loading…" for ever. Its words come translated in the
+// slot's data attributes.
+function figureFailed(event) {
+  var slot = event.detail.elt;
+  if (!slot || !slot.matches || !slot.matches("[data-figure-pending]")) { return; }
+  var message = document.createElement("p");
+  message.setAttribute("role", "alert");
+  message.textContent = slot.dataset.failedText + " ";
+  var retry = document.createElement("button");
+  retry.type = "button";
+  retry.className = "button small";
+  retry.textContent = slot.dataset.retryText;
+  retry.addEventListener("click", function () {
+    slot.replaceChildren(document.createTextNode("…"));
+    htmx.trigger(slot, "retry");
+  });
+  message.appendChild(retry);
+  slot.removeAttribute("aria-busy");
+  slot.setAttribute("data-figure-failed", slot.dataset.figurePending);
+  slot.replaceChildren(message);
+}
+document.addEventListener("htmx:responseError", figureFailed);
+document.addEventListener("htmx:sendError", figureFailed);
