@@ -104,30 +104,26 @@ def test_a_recorded_call_meets_first_contact_when_it_happened_and_is_audited(
 
 def test_the_earliest_contact_or_reply_is_the_tickets_first_response(open_complaint, agent, monday):
     complaint = open_complaint()
+    ticket = complaint.ticket
+
+    def contact(channel: str, minutes: int) -> None:
+        services.complaint_contact_record(
+            complaint=complaint,
+            actor=agent,
+            channel=channel,
+            contacted_at=MONDAY + timedelta(minutes=minutes),
+        )
+        ticket.refresh_from_db()
+
     monday.shift(timedelta(minutes=50))
-    tickets.ticket_reply(ticket=complaint.ticket, actor=agent, body="We are on it")
-    complaint.ticket.refresh_from_db()
-    assert complaint.ticket.first_response_at == MONDAY + timedelta(minutes=50)
-    # A call made before the reply, recorded after it: the first response was the call.
-    services.complaint_contact_record(
-        complaint=complaint,
-        actor=agent,
-        channel="phone",
-        contacted_at=MONDAY + timedelta(minutes=25),
-    )
-    complaint.ticket.refresh_from_db()
-    assert complaint.ticket.first_response_at == MONDAY + timedelta(minutes=25)
-    # A later visit changes nothing.
-    version = complaint.ticket.version
-    services.complaint_contact_record(
-        complaint=complaint,
-        actor=agent,
-        channel="visit",
-        contacted_at=MONDAY + timedelta(minutes=40),
-    )
-    complaint.ticket.refresh_from_db()
-    assert complaint.ticket.first_response_at == MONDAY + timedelta(minutes=25)
-    assert complaint.ticket.version == version
+    tickets.ticket_reply(ticket=ticket, actor=agent, body="We are on it")
+    ticket.refresh_from_db()
+    assert ticket.first_response_at == MONDAY + timedelta(minutes=50)
+    contact("phone", 25)  # a call before the reply, recorded after it: the first response
+    assert ticket.first_response_at == MONDAY + timedelta(minutes=25)
+    version = ticket.version
+    contact("visit", 40)  # a later visit changes nothing
+    assert (ticket.first_response_at, ticket.version) == (MONDAY + timedelta(minutes=25), version)
 
 
 @pytest.mark.parametrize(
