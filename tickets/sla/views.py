@@ -1,7 +1,8 @@
 """The manager SLA dashboard: thin views over tickets/sla/dashboard.py and response_times.py.
 
-The page, its live part (polled by htmx), its CSV exports and the API read the same
-selectors; the reassign buttons call the ticket assign service.
+The page, its live part (polled by htmx), its period figures (each a request of its own),
+its CSV exports and the API read the same selectors; the reassign buttons call the ticket
+assign service.
 """
 
 import csv
