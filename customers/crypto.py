@@ -42,17 +42,20 @@ def _newest_key() -> Fernet:
 
 
 @functools.cache
-def _lookup_key() -> bytes:
-    return settings.CUSTOMER_LOOKUP_KEY.encode()
+def _lookup_keys() -> tuple[bytes, ...]:
+    """The current lookup key, then those a rotation is replacing (still found, never
+    written)."""
+    keys = [settings.CUSTOMER_LOOKUP_KEY, *settings.CUSTOMER_LOOKUP_PREVIOUS_KEYS]
+    return tuple(key.encode() for key in keys)
 
 
 @receiver(setting_changed)
 def _forget_keys(*, setting, **kwargs):
     # Tests swap keys with override_settings; the cached ciphers must follow.
-    if setting in ("CUSTOMER_DATA_KEYS", "CUSTOMER_LOOKUP_KEY"):
+    if setting in ("CUSTOMER_DATA_KEYS", "CUSTOMER_LOOKUP_KEY", "CUSTOMER_LOOKUP_PREVIOUS_KEYS"):
         data_keys.cache_clear()
         _newest_key.cache_clear()
-        _lookup_key.cache_clear()
+        _lookup_keys.cache_clear()
 
 
 def encrypt(value: str) -> str:
@@ -94,15 +97,26 @@ NORMALISERS = {"email": normalise_email, "phone": normalise_phone, "id_number": 
 
 
 def lookup_hash(kind: str, value: str) -> str:
-    """HMAC-SHA256 (hex) of the normalised value, "" for no value. The kind is part of the
-    message so that a phone number and an ID number of the same digits differ."""
+    """HMAC-SHA256 (hex) of the normalised value under the current lookup key, what a row
+    stores; "" for no value. The kind is part of the message so that a phone number and an
+    ID number of the same digits differ."""
+    hashes = lookup_hashes(kind, value)
+    return hashes[0] if hashes else ""
+
+
+def lookup_hashes(kind: str, value: str) -> list[str]:
+    """What a lookup looks for: the value's hash under the current key and under each key
+    of CUSTOMER_LOOKUP_PREVIOUS_KEYS. While rotate_customer_keys moves rows to a new key,
+    rows it has not reached yet are still found, so nobody is registered twice meanwhile
+    (and the rotation never meets a duplicate of the new key). [] for no value."""
     normalised = NORMALISERS[kind](value)
     if not normalised:
-        return ""
+        return []
     message = f"{kind}:{normalised}".encode()
-    return hmac.new(_lookup_key(), message, hashlib.sha256).hexdigest()
+    return [hmac.new(key, message, hashlib.sha256).hexdigest() for key in _lookup_keys()]
 
 
+# What a row stores (the current key's hash): bulk loads and the encrypting migration.
 def email_lookup(email: str) -> str:
     return lookup_hash("email", email)
 
@@ -111,5 +125,14 @@ def phone_lookup(phone: str) -> str:
     return lookup_hash("phone", phone)
 
 
-def id_number_lookup(number: str) -> str:
-    return lookup_hash("id_number", number)
+# What a lookup looks for (every key's hash): see lookup_hashes.
+def email_lookups(email: str) -> list[str]:
+    return lookup_hashes("email", email)
+
+
+def phone_lookups(phone: str) -> list[str]:
+    return lookup_hashes("phone", phone)
+
+
+def id_number_lookups(number: str) -> list[str]:
+    return lookup_hashes("id_number", number)

@@ -31,19 +31,21 @@ _ID_NUMBER_TEXT = re.compile(r"^(?=.*\d)[0-9A-Za-z]{6,32}$")
 
 def customers_by_email(email: str) -> QuerySet[Customer]:
     """Customers with this e-mail address (any case), oldest first."""
-    lookup = crypto.email_lookup(email)
-    return Customer.objects.filter(email_lookup=lookup).order_by("pk") if lookup else _none()
+    lookups = crypto.email_lookups(email)
+    return Customer.objects.filter(email_lookup__in=lookups).order_by("pk") if lookups else _none()
 
 
 def customers_by_phone(phone: str) -> QuerySet[Customer]:
     """Customers with this phone number, whatever its spaces, dashes or brackets."""
-    lookup = crypto.phone_lookup(phone)
-    return Customer.objects.filter(phone_lookup=lookup).order_by("pk") if lookup else _none()
+    lookups = crypto.phone_lookups(phone)
+    return Customer.objects.filter(phone_lookup__in=lookups).order_by("pk") if lookups else _none()
 
 
 def customers_by_id_number(number: str) -> QuerySet[Customer]:
-    lookup = crypto.id_number_lookup(number)
-    return Customer.objects.filter(id_number_lookup=lookup).order_by("pk") if lookup else _none()
+    lookups = crypto.id_number_lookups(number)
+    return (
+        Customer.objects.filter(id_number_lookup__in=lookups).order_by("pk") if lookups else _none()
+    )
 
 
 def _none() -> QuerySet[Customer]:
@@ -55,9 +57,9 @@ def _by_lookups(**values: str) -> Q:
     lookup would match every customer without that field)."""
     condition = Q()
     for name, value in values.items():
-        lookup = crypto.lookup_hash(name, value)
-        if lookup:
-            condition |= Q(**{f"{name}_lookup": lookup})
+        lookups = crypto.lookup_hashes(name, value)
+        if lookups:
+            condition |= Q(**{f"{name}_lookup__in": lookups})
     return condition
 
 
@@ -67,8 +69,8 @@ def customer_duplicates(
     """field → an existing customer with that value (for dedupe on create, edit, import);
     one query."""
     values = {"email": email, "phone": phone, "id_number": id_number}
-    wanted = {name: crypto.lookup_hash(name, value) for name, value in values.items()}
-    wanted = {name: lookup for name, lookup in wanted.items() if lookup}
+    wanted = {name: set(crypto.lookup_hashes(name, value)) for name, value in values.items()}
+    wanted = {name: lookups for name, lookups in wanted.items() if lookups}
     if not wanted:
         return {}
     found = Customer.objects.filter(_by_lookups(**values)).order_by("pk")
@@ -77,8 +79,8 @@ def customer_duplicates(
     duplicates = {}
     columns = ("pk", "name", "email_lookup", "phone_lookup", "id_number_lookup")
     for customer in found.only(*columns)[:20]:
-        for name, lookup in wanted.items():
-            if getattr(customer, f"{name}_lookup") == lookup:
+        for name, lookups in wanted.items():
+            if getattr(customer, f"{name}_lookup") in lookups:
                 duplicates.setdefault(name, customer)
     return {name: duplicates[name] for name in PERSONAL_DATA_FIELDS if name in duplicates}
 
@@ -218,8 +220,8 @@ def customers_with_contacts(*, emails: set[str], phones: set[str]) -> list[Custo
     query for the whole file."""
     # Through the lookup hashes (the columns are encrypted): e-mail in any case, phone
     # whatever its separators.
-    email_lookups = {crypto.email_lookup(email) for email in emails} - {""}
-    phone_lookups = {crypto.phone_lookup(phone) for phone in phones} - {""}
+    email_lookups = {lookup for email in emails for lookup in crypto.email_lookups(email)}
+    phone_lookups = {lookup for phone in phones for lookup in crypto.phone_lookups(phone)}
     if not email_lookups and not phone_lookups:
         return []
     return list(

@@ -31,6 +31,9 @@ DEVELOPMENT_CUSTOMER_DATA_KEY = "uyavi30os-doOpCz34DY_fJo2C_74bx_2FiLYi--A8o="
 DEVELOPMENT_CUSTOMER_LOOKUP_KEY = "dev-only-lookup-key-Bo76e26emD3LxQByTWuijCmOdlc78Gf3"
 CUSTOMER_DATA_KEYS = env.list("CUSTOMER_DATA_KEYS", default=[DEVELOPMENT_CUSTOMER_DATA_KEY])
 CUSTOMER_LOOKUP_KEY = env.str("CUSTOMER_LOOKUP_KEY", default=DEVELOPMENT_CUSTOMER_LOOKUP_KEY)
+# The lookup keys a rotation is replacing, comma-separated: rows still hashed under one are
+# found until `manage.py rotate_customer_keys` has moved them to CUSTOMER_LOOKUP_KEY.
+CUSTOMER_LOOKUP_PREVIOUS_KEYS = env.list("CUSTOMER_LOOKUP_PREVIOUS_KEYS", default=[])
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 

@@ -30,7 +30,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
-from customers.crypto import email_lookup
+from customers.crypto import email_lookups
 from customers.models import Customer
 from customers.selectors import customers_by_email
 from customers.services import customer_create
@@ -219,7 +219,7 @@ def _thread_of(parsed: _Parsed) -> tuple[Ticket | None, Ticket | None]:
     named = _ticket_named(parsed)
     if named is None:
         return None, None
-    if named.customer_id and named.customer.email_lookup == email_lookup(parsed.sender):
+    if named.customer_id and named.customer.email_lookup in email_lookups(parsed.sender):
         return named, None
     return None, named
 

@@ -32,6 +32,6 @@ class CustomerFilter(django_filters.FilterSet):
         fields = ()
 
     def _by_lookup(self, queryset, name, value):
-        lookup = crypto.lookup_hash(name, value)
+        lookups = crypto.lookup_hashes(name, value)
         # A value that normalises to nothing ("---") matches no one, not everyone.
-        return queryset.filter(**{f"{name}_lookup": lookup}) if lookup else queryset.none()
+        return queryset.filter(**{f"{name}_lookup__in": lookups}) if lookups else queryset.none()

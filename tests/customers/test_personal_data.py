@@ -179,6 +179,23 @@ def test_rotation_takes_up_a_new_lookup_key(settings, customer):
     assert list(customers_by_email("zhang.wei@example.com")) == [customer]
 
 
+def test_during_a_lookup_key_rotation_rows_not_yet_rotated_are_found_and_not_registered_again(
+    settings, customer, supervisor
+):
+    old_key = settings.CUSTOMER_LOOKUP_KEY
+    settings.CUSTOMER_LOOKUP_KEY = "a-new-lookup-key-for-the-test-0123456789"
+    settings.CUSTOMER_LOOKUP_PREVIOUS_KEYS = [old_key]
+    assert list(customers_by_email("Zhang.Wei@example.com")) == [customer]
+    assert list(customers_by_phone("138-1234-5678")) == [customer]
+    with nothing_written(), pytest.raises(ConflictError):
+        customer_create(actor=supervisor, name="Zhang Wei", email="zhang.wei@example.com")
+    call_command("rotate_customer_keys", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    # Rotated: found under the new key alone, and the previous key can go.
+    settings.CUSTOMER_LOOKUP_PREVIOUS_KEYS = []
+    assert list(customers_by_email("zhang.wei@example.com")) == [customer]
+    assert raw_row(customer)["email_lookup"] == crypto.email_lookup("zhang.wei@example.com")
+
+
 def test_rotation_leaves_a_row_changed_meanwhile_alone(settings, customer):
     """The UPDATE compares the ciphertext it read: a concurrent change is not overwritten."""
     from customers.management.commands import rotate_customer_keys as command

@@ -2,8 +2,10 @@
 
 Rotation: put the new Fernet key first in CUSTOMER_DATA_KEYS (keep the old ones after it),
 deploy, run this command, then drop the old keys. A new CUSTOMER_LOOKUP_KEY is taken up
-the same way (the lookups are recomputed from the decrypted values); until the command
-has finished, lookups by e-mail or phone miss the rows it has not reached yet.
+the same way: the old one moves to CUSTOMER_LOOKUP_PREVIOUS_KEYS, so that lookups by
+e-mail, phone or ID number still find the rows the command has not reached yet (and
+nobody is registered twice meanwhile); the lookups are recomputed from the decrypted
+values; once the command has finished, the previous key can go.
 
 Batches of `--batch-size` rows in primary-key order, each read with one query and written
 with one UPDATE … FROM (VALUES …) in its own transaction: never all customers in memory,
