@@ -8,8 +8,7 @@ import threading
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import IntegrityError, connection, transaction
-from django.db.migrations.executor import MigrationExecutor
+from django.db import IntegrityError, transaction
 from django.db.models.query import QuerySet
 from rest_framework.test import APIClient
 
@@ -20,6 +19,7 @@ from customers.services import customer_create, customer_update_contact
 from servicedesk.exceptions import ConflictError
 from tests.concurrency import backend_pid, each_in_parallel, in_parallel, wait_until_blocked
 from tests.factories import CustomerFactory
+from tests.migrating import migrate, migrate_to_latest
 from tests.nothing_written import nothing_written
 
 GOOD = (
@@ -208,13 +208,6 @@ BEFORE = [("customers", "0011_drop_plaintext_contact")]
 AFTER = [("customers", "0012_customer_one_per_contact")]
 
 
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 def test_the_migration_lists_customers_already_sharing_a_contact_and_adds_nothing(committed_db):
     old = migrate(BEFORE)
     OldCustomer = old.get_model("customers", "Customer")
@@ -233,9 +226,7 @@ def test_the_migration_lists_customers_already_sharing_a_contact_and_adds_nothin
             Customer.objects.create(name="Li Na again", email="li.na@example.com")
     finally:
         Customer.objects.filter(pk=twin.pk).delete()
-        executor = MigrationExecutor(connection)
-        executor.loader.build_graph()
-        executor.migrate(executor.loader.graph.leaf_nodes())
+        migrate_to_latest()
 
 
 def test_an_import_that_keeps_meeting_other_writers_gives_up_whole_with_409(

@@ -1,22 +1,14 @@
 """Migrations 0009–0011 encrypt existing plaintext customers and drop the clear columns;
-backwards they bring the clear values back (MigrationExecutor: django-test-migrations is
-not installed)."""
+backwards they bring the clear values back."""
 
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from customers.models import Customer
 from customers.selectors import customers_by_email, customers_by_phone
+from tests.migrating import migrate, migrate_to_latest
 
 BEFORE = [("customers", "0008_membership_ladder")]
 AFTER = [("customers", "0011_drop_plaintext_contact")]
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 def columns() -> set[str]:
@@ -65,6 +57,4 @@ def test_plaintext_rows_are_encrypted_and_the_clear_columns_dropped(committed_db
         restored = back.get_model("customers", "Customer").objects.get(pk=row.pk)
         assert (restored.email, restored.phone) == ("Li.Na@Example.com", "138 1234 5678")
     finally:
-        executor = MigrationExecutor(connection)
-        executor.loader.build_graph()
-        executor.migrate(executor.loader.graph.leaf_nodes())
+        migrate_to_latest()
