@@ -171,29 +171,30 @@ def figure(request, name: str):
     return render(request, "sla/figure.html", {**context, "fragment": fragment})
 
 
+# The exports of the period's figures: export name → (figure, which of its tables).
+_EXPORTED_TABLES = {
+    "backlog-age": ("backlog", "table"),
+    "response-times": ("times", "table"),
+    "distribution": ("times", "distribution"),
+    "pauses": ("pauses", "table"),
+}
+
+
 def _period_figure(name: str, request, form: DashboardPeriodForm) -> tables.Table | None:
-    """The one period figure an export names, read alone (its own query or two, not the
-    whole dashboard's); None for a name that is no figure."""
-    period, filters, user = form.period(), form.filters(), request.user
+    """The one period figure an export names, read alone by the function that reads it for
+    the page (FIGURES); the outcomes of one dimension alone. None for a name that is no
+    figure."""
     if name.startswith("outcomes-") and name.removeprefix("outcomes-") in DIMENSIONS:
         dimension = name.removeprefix("outcomes-")
-        rows = sla_outcomes_by(dimension, period=period, user=user, filters=filters)
-        return tables.outcome_table(dimension, rows)
-    step = form.trend_step()
-    if name == f"trend-{step}":
-        return tables.trend_table(
-            step, sla_trend(period=period, user=user, step=step, filters=filters)
+        rows = sla_outcomes_by(
+            dimension, period=form.period(), user=request.user, filters=form.filters()
         )
-    if name == "backlog-age":
-        return tables.backlog_table(backlog_age(user=user, filters=filters))
-    if name in ("response-times", "distribution"):
-        times = response_times(period=period, user=user, filters=filters)
-        if name == "response-times":
-            return tables.response_times_table(times)
-        return tables.distribution_table(times)
-    if name == "pauses":
-        return tables.pauses_table(pause_time_by_agent(period=period, user=user, filters=filters))
-    return None
+        return tables.outcome_table(dimension, rows)
+    exported = {f"trend-{form.trend_step()}": ("trend", "table"), **_EXPORTED_TABLES}
+    if name not in exported:
+        return None
+    figure, table = exported[name]
+    return FIGURES[figure](request, form)[table]
 
 
 def _export_table(request, form: DashboardPeriodForm, name: str) -> tables.Table:
