@@ -96,12 +96,22 @@ def normalise_id_number(number: str) -> str:
 NORMALISERS = {"email": normalise_email, "phone": normalise_phone, "id_number": normalise_id_number}
 
 
+def _lookup_message(kind: str, value: str) -> bytes | None:
+    """The hashed message of a value: its kind and normalised form; None for no value. The
+    kind is part of it so that a phone number and an ID number of the same digits differ."""
+    normalised = NORMALISERS[kind](value)
+    return f"{kind}:{normalised}".encode() if normalised else None
+
+
+def _hmac(key: bytes, message: bytes) -> str:
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
 def lookup_hash(kind: str, value: str) -> str:
     """HMAC-SHA256 (hex) of the normalised value under the current lookup key, what a row
-    stores; "" for no value. The kind is part of the message so that a phone number and an
-    ID number of the same digits differ."""
-    hashes = lookup_hashes(kind, value)
-    return hashes[0] if hashes else ""
+    stores; "" for no value."""
+    message = _lookup_message(kind, value)
+    return _hmac(_lookup_keys()[0], message) if message else ""
 
 
 def lookup_hashes(kind: str, value: str) -> list[str]:
@@ -109,11 +119,8 @@ def lookup_hashes(kind: str, value: str) -> list[str]:
     of CUSTOMER_LOOKUP_PREVIOUS_KEYS. While rotate_customer_keys moves rows to a new key,
     rows it has not reached yet are still found, so nobody is registered twice meanwhile
     (and the rotation never meets a duplicate of the new key). [] for no value."""
-    normalised = NORMALISERS[kind](value)
-    if not normalised:
-        return []
-    message = f"{kind}:{normalised}".encode()
-    return [hmac.new(key, message, hashlib.sha256).hexdigest() for key in _lookup_keys()]
+    message = _lookup_message(kind, value)
+    return [_hmac(key, message) for key in _lookup_keys()] if message else []
 
 
 # What a row stores (the current key's hash): bulk loads and the encrypting migration.
