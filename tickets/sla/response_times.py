@@ -8,7 +8,6 @@ from datetime import timedelta
 
 from django.db import connection
 from django.db.models import (
-    Aggregate,
     Avg,
     Count,
     DurationField,
@@ -26,16 +25,6 @@ from tickets.models import Ticket
 from .dashboard import NO_FILTERS, Bucket, DashboardFilters, Period
 
 # --- response and resolution times --------------------------------------------------------
-
-
-class Percentile(Aggregate):
-    """PostgreSQL's percentile_cont(fraction) WITHIN GROUP (ORDER BY expression)."""
-
-    function = "percentile_cont"
-    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
-
-    def __init__(self, expression, fraction: float, **extra):
-        super().__init__(expression, fraction=float(fraction), **extra)
 
 
 PERCENTILES = (0.5, 0.9, 0.95)
