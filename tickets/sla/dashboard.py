@@ -3,7 +3,7 @@
 Every figure is a fixed number of SQL queries over stored columns (met_at, breached_at,
 warned_at, due_at written by the engine; created_at, first_response_at, resolved_at on the
 ticket); nothing loops over tickets in Python. Percentiles work on PostgreSQL and on the
-embedded SQLite alike (see `duration_percentiles`).
+embedded SQLite alike (see `response_times.py`).
 """
 
 from dataclasses import dataclass
